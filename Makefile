@@ -1,0 +1,57 @@
+# Infostrada — the two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: install demo test test-pg test-browser lint format bench messages config-doc clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/infostrada migrate --noinput
+	$(BIN)/infostrada collectstatic --noinput -v0
+	$(BIN)/infostrada seed-demo
+	PORT=$(PORT) $(BIN)/infostrada serve
+
+test: install
+	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL (a server on 127.0.0.1:5432 by default).
+test-pg: install
+	INFOSTRADA_DATABASE_URL=$${INFOSTRADA_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/infostrada} \
+		$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+# Browser tests: Debian's chromium driven by Playwright, with axe-core.
+test-browser: install
+	$(BIN)/pip install -q -e '.[dev,browser]'
+	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
+
+format: install
+	$(BIN)/ruff format src bench
+	$(BIN)/ruff check --fix src bench
+
+bench: install
+	$(BIN)/python bench/run.py
+
+messages: install
+	cd src/infostrada && ../../$(BIN)/infostrada makemessages -l pl --no-obsolete --ignore 'tests/*' --keyword=pgettext_office && ../../$(BIN)/infostrada compilemessages -l pl
+
+config-doc: install
+	$(BIN)/infostrada config-doc > docs/configuration.md
+
+clean:
+	rm -rf $(VENV) var

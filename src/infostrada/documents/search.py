@@ -1,0 +1,160 @@
+"""Full-text search over cases, behind one small module for both databases.
+
+What is searched: the case's signature, title, description, JRWA class,
+department, parties (names, PESEL/NIP/REGON), its incoming items (numbers,
+subjects, senders' references) and the titles and extracted text of every
+document in its file. Results are limited to the cases the official may see
+(documents.access) inside the database query, not after it.
+
+Polish inflects heavily ("działka", "działki", "działkach"). A dictionary
+stemmer (pystempel) was measured: 9.6 s and 185 MB per worker process to load
+its good table, and wrong stems with the small one; instead each query word
+is matched as a prefix of its first letters (at most six, at
+least four), which finds the inflected forms of the same word. See
+docs/decisions/0010-full-text-search.md.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from django.db import connection, transaction
+
+from infostrada.audit.context import Actor
+from infostrada.documents import access
+from infostrada.documents.models import (
+    Case,
+    CaseParty,
+    Document,
+    DocumentVersion,
+    IncomingItem,
+    SearchEntry,
+)
+from infostrada.tenancy.models import Unit
+
+MAX_BODY_CHARS = 400_000  # PostgreSQL's tsvector holds at most 1 MB
+MAX_TERMS = 8
+_WORD = re.compile(r"\w+")
+_SPECIAL = str.maketrans({"ł": "l", "Ł": "l", "ß": "ss", "đ": "d"})
+
+
+def normalise(text: str) -> str:
+    """Lower case without diacritics (ł → l too, which Unicode does not decompose)."""
+    text = text.translate(_SPECIAL).lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def terms(query: str) -> list[str]:
+    """The query's words as index terms: numbers exact, words as short prefixes.
+
+    A word is cut to its first letters (at most six; three letters less than
+    its length, but never fewer than four or than the word) and matched as a
+    prefix: "działkach" → "dzialk*" finds działka, działki, działkach.
+    """
+    out: list[str] = []
+    for word in _WORD.findall(normalise(query))[:MAX_TERMS]:
+        if any(ch.isdigit() for ch in word):
+            out.append(word)
+        else:
+            keep = min(6, max(min(len(word), 4), len(word) - 3))
+            out.append(word[:keep] + "*")
+    return out
+
+
+def case_text(case: Case) -> str:
+    """Everything searchable about one case, normalised, capped in size."""
+    unit_id = case.unit_id
+    parts: list[str] = [
+        case.signature,
+        case.signature.replace(".", " "),
+        case.title,
+        case.description,
+        f"{case.class_symbol} {case.class_title}",
+        case.department.symbol,
+        case.department.name,
+        case.closing_note,
+    ]
+    for party in CaseParty.objects.for_unit(unit_id).filter(case=case):
+        parts += [party.correspondent_name, party.pesel, party.nip, party.regon, party.city]
+    for item in IncomingItem.objects.for_unit(unit_id).filter(case=case):
+        parts += [
+            item.register_number,
+            item.subject,
+            item.sender_reference,
+            item.correspondent_name,
+        ]
+    documents = Document.objects.for_unit(unit_id).filter(case=case).order_by("position")
+    latest: dict[int, str] = {}
+    for document_id, text in (
+        DocumentVersion.objects.for_unit(unit_id)
+        .filter(document__case=case)
+        .order_by("document_id", "number")
+        .values_list("document_id", "text")
+    ):
+        latest[document_id] = text
+    size = sum(len(p) for p in parts if p)
+    for document in documents:
+        parts.append(document.title)
+        text = latest.get(document.pk, "")
+        room = MAX_BODY_CHARS - size
+        if room <= 0:
+            break
+        parts.append(text[:room])
+        size += len(document.title) + min(len(text), room)
+    return normalise("\n".join(p for p in parts if p))
+
+
+def reindex_case(case: Case) -> None:
+    """Rebuild the case's search row (inside the operation's transaction)."""
+    body = case_text(case)
+    SearchEntry.objects.for_unit(case.unit_id).update_or_create(
+        case=case, defaults={"unit_id": case.unit_id, "body": body}
+    )
+
+
+def reindex_cases(cases: Any) -> int:
+    count = 0
+    for case in cases.select_related("department"):
+        with transaction.atomic():
+            reindex_case(case)
+        count += 1
+    return count
+
+
+def search_cases(
+    actor: Actor | Any, unit: Unit, query: str, *, limit: int = 50
+) -> list[tuple[int, float]]:
+    """(case id, score) of the visible cases matching every word, best first."""
+    query_terms = terms(query)
+    if not query_terms:
+        return []
+    visible_sql, visible_params = (
+        access.visible_cases(actor, unit).values("pk").query.sql_with_params()
+    )
+    if connection.vendor == "postgresql":
+        tsquery = " & ".join(f"'{t[:-1]}':*" if t.endswith("*") else f"'{t}'" for t in query_terms)
+        sql = (
+            "SELECT e.case_id, ts_rank(e.tsv, q) AS score "  # noqa: S608 (compiled by Django)
+            "FROM documents_searchentry e, to_tsquery('simple', %s) q "
+            "WHERE e.tsv @@ q AND e.unit_id = %s "
+            f"AND e.case_id IN ({visible_sql}) "
+            "ORDER BY score DESC, e.case_id DESC LIMIT %s"
+        )
+        params = [tsquery, unit.pk, *visible_params, limit]
+    else:
+        match = " ".join(f'"{t[:-1]}"*' if t.endswith("*") else f'"{t}"' for t in query_terms)
+        sql = (
+            "SELECT e.case_id, bm25(documents_searchentry_fts) AS score "  # noqa: S608
+            "FROM documents_searchentry_fts "
+            "JOIN documents_searchentry e ON e.id = documents_searchentry_fts.rowid "
+            "WHERE documents_searchentry_fts MATCH %s AND e.unit_id = %s "
+            f"AND e.case_id IN ({visible_sql}) "
+            "ORDER BY score, e.case_id DESC LIMIT %s"
+        )
+        params = [match, unit.pk, *visible_params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(row[0], float(row[1])) for row in cursor.fetchall()]

@@ -1,0 +1,83 @@
+"""An EZD set up in Gmina Lubicz (and a bare one in Wielka Nieszawka) for the tests."""
+
+from __future__ import annotations
+
+import io
+import types
+from pathlib import Path
+
+import pytest
+from reportlab.pdfgen import canvas
+
+from infostrada.accounts.roles import Role
+from infostrada.audit.context import Actor
+from infostrada.documents import seal
+from infostrada.documents.services import organisation
+from infostrada.testing import UserFactory, official
+
+JRWA = Path(organisation.__file__).resolve().parent.parent / "data" / "jrwa_demo_gmina.csv"
+SYSTEM = Actor.system("test")
+
+
+def pdf_bytes(text: str = "Wniosek o wydanie wypisu") -> bytes:
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.drawString(72, 720, text)
+    page.save()
+    return out.getvalue()
+
+
+def actor(user) -> Actor:  # type: ignore[no-untyped-def]
+    return Actor(kind="user", id=str(user.pk), name=user.username, user=user)
+
+
+def setup_unit(unit, prefix: str) -> types.SimpleNamespace:  # type: ignore[no-untyped-def]
+    year = 2020
+    with JRWA.open(encoding="utf-8") as stream:
+        organisation.import_jrwa(actor=SYSTEM, unit=unit, stream=stream)
+    org = organisation.create_department(
+        actor=SYSTEM, unit=unit, symbol="OR", name="Referat Organizacyjny", valid_from=year
+    )
+    zp = organisation.create_department(
+        actor=SYSTEM,
+        unit=unit,
+        symbol="ZP",
+        name="Referat Zagospodarowania Przestrzennego",
+        valid_from=year,
+    )
+    people = types.SimpleNamespace(
+        kancelaria=official(unit, Role.CHANCELLERY, username=f"{prefix}.kancelaria"),
+        referent=official(unit, Role.CASE_OFFICER, username=f"{prefix}.referent"),
+        referent_or=official(unit, Role.CASE_OFFICER, username=f"{prefix}.referent.or"),
+        kierownik=official(unit, Role.APPROVER, username=f"{prefix}.kierownik"),
+        sekretarz=official(unit, Role.SECRETARY, username=f"{prefix}.sekretarz"),
+        archiwista=official(unit, Role.ARCHIVIST, username=f"{prefix}.archiwum"),
+    )
+    organisation.add_member(actor=SYSTEM, unit=unit, department=org, user=people.kancelaria)
+    organisation.add_member(actor=SYSTEM, unit=unit, department=zp, user=people.referent)
+    organisation.add_member(actor=SYSTEM, unit=unit, department=org, user=people.referent_or)
+    organisation.add_member(
+        actor=SYSTEM, unit=unit, department=zp, user=people.kierownik, is_head=True
+    )
+    organisation.add_member(
+        actor=SYSTEM, unit=unit, department=org, user=people.sekretarz, is_head=True
+    )
+    seal.ensure_demo_seals([unit], SYSTEM)
+    return types.SimpleNamespace(unit=unit, OR=org, ZP=zp, **vars(people))
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    """EZD tests create a dozen officials each; argon2 is tested in accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def ezd(lubicz, nieszawka):  # type: ignore[no-untyped-def]
+    world = setup_unit(lubicz, "lubicz")
+    world.other = setup_unit(nieszawka, "nieszawka")
+    citizen = UserFactory(
+        username="jan.kowalski", kind="citizen", first_name="Jan", last_name="Kowalski"
+    )
+    world.citizen = citizen
+    return world

@@ -1,0 +1,336 @@
+"""OGC API - Tiles: vector tiles (MVT) of a collection in WebMercatorQuad.
+
+A tile is cut from the features whose boxes meet the tile grown by a
+buffer (so that outlines do not end at tile edges), transformed straight
+into the tile's 4096-unit grid in one vectorised call, clipped, snapped to
+the grid by GEOS (which keeps polygons valid) and oriented as the MVT
+specification wants. One MVT layer per tile, named after the collection;
+features carry their attributes and ``fid``.
+
+Tiles are cached (Django's cache framework) under a key that includes the
+layer's ``updated_at``, so a changed layer is never served stale; the same
+version is the ETag, and ``Cache-Control`` lets browsers and proxies keep
+tiles for a while and revalidate cheaply (304). A tile without features is
+204 No Content (OGC API - Tiles permits it for empty tiles) and cached too.
+
+The URL is ``.../tiles/WebMercatorQuad/{z}/{x}/{y}`` (column before row, as
+the platform's map viewer and Leaflet use); the tileset's templated link
+names the variables, ``{tileMatrix}/{tileCol}/{tileRow}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from typing import Any
+
+import mapbox_vector_tile
+import morecantile
+import numpy as np
+import shapely
+from django.core.cache import cache
+from django.db import connection
+from django.utils.translation import gettext as _
+from shapely import wkb
+
+from infostrada.geo.crs import bbox_to_storage, transformer
+from infostrada.geo.ogc.axes import STORAGE
+from infostrada.geo.ogc.catalog import Collection, get_collection
+from infostrada.geo.ogc.common import (
+    JSON,
+    MVT,
+    OgcRequest,
+    OgcResponse,
+    bad_request,
+    json_response,
+    link,
+    not_found,
+    quote_id,
+)
+from infostrada.geo.query import Row
+
+TMS_ID = "WebMercatorQuad"
+MAX_ZOOM = 22
+EXTENT = 4096
+BUFFER = 64  # tile units around the tile (1/64 of its size)
+CACHE_SECONDS = 24 * 3600
+CACHE_CONTROL = "public, max-age=300"  # then revalidate: a 304 by ETag is cheap
+TMS_URI = "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad"
+WEB_MERCATOR_URI = "http://www.opengis.net/def/crs/EPSG/0/3857"
+# A feature whose box (width + height, in tile units) is below this would
+# collapse when snapped to the tile grid: it is not even read. 0.3 allows for
+# Web Mercator's scale at Poland's latitudes (a metre is 1.5-1.7 Mercator
+# metres), so nothing that would show is left out. Points are always read.
+MIN_SIZE = 0.3
+
+_SQLITE_CANDIDATES = (
+    "SELECT f.id, f.fid, f.properties, f.geom FROM geo_feature_rtree r "
+    "JOIN geo_feature f ON f.id = r.id "
+    "WHERE r.maxx >= %s AND r.minx <= %s AND r.maxy >= %s AND r.miny <= %s AND f.layer_id = %s "
+    "AND ((r.maxx - r.minx) + (r.maxy - r.miny) >= %s OR (f.minx = f.maxx AND f.miny = f.maxy)) "
+    "ORDER BY f.id"
+)
+_POSTGRES_CANDIDATES = (
+    "SELECT f.id, f.fid, f.properties, f.geom FROM geo_feature f "
+    "WHERE box(point(f.minx, f.miny), point(f.maxx, f.maxy)) && box(point(%s, %s), point(%s, %s)) "
+    "AND f.layer_id = %s "
+    "AND ((f.maxx - f.minx) + (f.maxy - f.miny) >= %s OR (f.minx = f.maxx AND f.miny = f.maxy)) "
+    "ORDER BY f.id"
+)
+
+
+@lru_cache(maxsize=1)
+def tms() -> morecantile.TileMatrixSet:
+    return morecantile.tms.get(TMS_ID)
+
+
+def _check_tms(tile_matrix_set_id: str) -> None:
+    if tile_matrix_set_id != TMS_ID:
+        raise not_found(
+            _("Tile matrix set %(id)s is not offered; use %(offered)s.")
+            % {"id": tile_matrix_set_id, "offered": TMS_ID}
+        )
+
+
+def tile_matrix_sets(request: OgcRequest) -> OgcResponse:
+    return json_response(
+        {
+            "tileMatrixSets": [
+                {
+                    "id": TMS_ID,
+                    "title": "Google Maps Compatible for the World",
+                    "uri": TMS_URI,
+                    "links": [
+                        link(request.url(f"tileMatrixSets/{TMS_ID}"), "self", JSON, TMS_ID),
+                        link(
+                            TMS_URI,
+                            "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme",
+                            JSON,
+                            TMS_ID,
+                        ),
+                    ],
+                }
+            ]
+        }
+    )
+
+
+@lru_cache(maxsize=1)
+def _tms_document() -> dict[str, Any]:
+    return tms().model_dump(mode="json", exclude_none=True)
+
+
+def tile_matrix_set(request: OgcRequest, tile_matrix_set_id: str) -> OgcResponse:
+    _check_tms(tile_matrix_set_id)
+    return json_response(_tms_document())
+
+
+def _tileset_document(request: OgcRequest, collection: Collection) -> dict[str, Any]:
+    base = f"collections/{quote_id(collection.id)}/tiles/{TMS_ID}"
+    template = request.url(base) + "/{tileMatrix}/{tileCol}/{tileRow}"
+    data: dict[str, Any] = {
+        "title": collection.title,
+        "dataType": "vector",
+        "crs": WEB_MERCATOR_URI,
+        "tileMatrixSetURI": TMS_URI,
+        "links": [
+            link(request.url(base), "self", JSON, collection.title),
+            link(
+                request.url(f"tileMatrixSets/{TMS_ID}"),
+                "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme",
+                JSON,
+                TMS_ID,
+            ),
+            link(
+                request.url(f"collections/{quote_id(collection.id)}"),
+                "collection",
+                JSON,
+                collection.title,
+            ),
+            link(template, "item", MVT, _("Vector tile"), templated=True),
+        ],
+        "tileMatrixSetLimits": [
+            {
+                "tileMatrix": str(z),
+                "minTileRow": 0,
+                "maxTileRow": 2**z - 1,
+                "minTileCol": 0,
+                "maxTileCol": 2**z - 1,
+            }
+            for z in range(MAX_ZOOM + 1)
+        ],
+        "layers": [
+            {
+                "id": collection.id,
+                "title": collection.title,
+                "dataType": "vector",
+                "propertiesSchema": {
+                    "type": "object",
+                    "properties": {
+                        "fid": {"type": "string"},
+                        **{
+                            a["name"]: {"title": a.get("title") or a["name"]}
+                            for a in collection.schema
+                        },
+                    },
+                },
+            }
+        ],
+    }
+    extent = collection.extent_in("OGC:CRS84")
+    if extent is not None:
+        data["boundingBox"] = {
+            "lowerLeft": [extent[0], extent[1]],
+            "upperRight": [extent[2], extent[3]],
+            "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+        }
+    return data
+
+
+def tilesets(request: OgcRequest, collection_id: str) -> OgcResponse:
+    collection = get_collection(collection_id)
+    document = _tileset_document(request, collection)
+    summary = {k: document[k] for k in ("title", "dataType", "crs", "tileMatrixSetURI")}
+    summary["links"] = [
+        link(
+            request.url(f"collections/{quote_id(collection.id)}/tiles/{TMS_ID}"),
+            "self",
+            JSON,
+            collection.title,
+        ),
+        document["links"][1],
+    ]
+    return json_response(
+        {
+            "tilesets": [summary],
+            "links": [
+                link(
+                    request.url(f"collections/{quote_id(collection.id)}/tiles"),
+                    "self",
+                    JSON,
+                    collection.title,
+                )
+            ],
+        }
+    )
+
+
+def tileset(request: OgcRequest, collection_id: str, tile_matrix_set_id: str) -> OgcResponse:
+    _check_tms(tile_matrix_set_id)
+    return json_response(_tileset_document(request, get_collection(collection_id)))
+
+
+def _check_tile(z: int, x: int, y: int) -> None:
+    if not 0 <= z <= MAX_ZOOM:
+        raise not_found(
+            _("Zoom level %(z)s is outside the tile matrix set (0 to %(max)s).")
+            % {"z": z, "max": MAX_ZOOM}
+        )
+    size = 2**z
+    if not (0 <= x < size and 0 <= y < size):
+        raise not_found(
+            _("Tile %(x)s/%(y)s is outside zoom level %(z)s (columns and rows 0 to %(last)s).")
+            % {"x": x, "y": y, "z": z, "last": size - 1}
+        )
+
+
+def _candidates(
+    layer_id: int, box: tuple[float, float, float, float], *, min_size: float
+) -> list[Row]:
+    """Features of the layer whose boxes meet ``box`` (EPSG:2180) and are not too small to show.
+
+    Like ``geo.query``'s candidate query, with the size condition that keeps
+    low-zoom tiles from reading every parcel of the region.
+    """
+    minx, miny, maxx, maxy = box
+    if connection.vendor == "sqlite":
+        sql, params = _SQLITE_CANDIDATES, [minx, maxx, miny, maxy]
+    else:
+        sql, params = _POSTGRES_CANDIDATES, [minx, miny, maxx, maxy]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, layer_id, min_size])
+        rows = cursor.fetchall()
+    return [
+        Row(
+            pk,
+            layer_id,
+            fid,
+            json.loads(p) if isinstance(p, str) else (p or {}),
+            wkb.loads(bytes(g)),
+        )
+        for pk, fid, p, g in rows
+    ]
+
+
+def render_tile(collection: Collection, z: int, x: int, y: int) -> bytes:
+    """The MVT bytes of one tile (b"" when no feature reaches it)."""
+    left, bottom, right, top = tms().xy_bounds(x, y, z)
+    scale_x = EXTENT / (right - left)
+    scale_y = EXTENT / (top - bottom)
+    pad_x, pad_y = BUFFER / scale_x, BUFFER / scale_y
+    storage_box = bbox_to_storage(
+        (left - pad_x, bottom - pad_y, right + pad_x, top + pad_y), "EPSG:3857"
+    )
+    rows = _candidates(
+        collection.layer.pk, storage_box, min_size=MIN_SIZE * (right - left) / EXTENT
+    )
+    if not rows:
+        return b""
+    to_mercator = transformer(STORAGE, "EPSG:3857")
+
+    def to_tile(xy: np.ndarray) -> np.ndarray:
+        mx, my = to_mercator.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack(
+            ((np.asarray(mx) - left) * scale_x, (top - np.asarray(my)) * scale_y)
+        )
+
+    geometries = shapely.transform(np.array([r.geometry for r in rows], dtype=object), to_tile)
+    geometries = shapely.clip_by_rect(
+        geometries, -BUFFER, -BUFFER, EXTENT + BUFFER, EXTENT + BUFFER
+    )
+    geometries = shapely.set_precision(geometries, 1.0)
+    # y grows downwards in tile space: an exterior ring with positive area
+    # (the MVT rule) is counter-clockwise in these coordinates
+    geometries = shapely.orient_polygons(geometries, exterior_cw=False)
+    features = []
+    for row, geometry in zip(rows, geometries, strict=True):
+        if geometry is not None and not geometry.is_empty:
+            properties = {
+                k: v for k, v in row.properties.items() if isinstance(v, str | int | float | bool)
+            }
+            properties.setdefault("fid", row.fid)
+            features.append({"geometry": geometry, "properties": properties, "id": row.id})
+    if not features:
+        return b""
+    return mapbox_vector_tile.encode(
+        [{"name": collection.id, "features": features}],
+        default_options={"y_coord_down": True, "check_winding_order": False, "extents": EXTENT},
+    )
+
+
+def tile(
+    request: OgcRequest, collection_id: str, tile_matrix_set_id: str, z: int, x: int, y: int
+) -> OgcResponse:
+    """One vector tile: cached by layer version, with an ETag and Cache-Control."""
+    _check_tms(tile_matrix_set_id)
+    _check_tile(z, x, y)
+    for key in request.params:
+        if key != "f":
+            raise bad_request(_("Unknown parameter %(name)s.") % {"name": key})
+    if request.get("f") not in (None, "mvt"):
+        raise bad_request(_("Vector tiles are offered as f=mvt only."))
+    collection = get_collection(collection_id)
+    version = f"{collection.version}-{z}-{x}-{y}"
+    etag = '"' + hashlib.blake2b(version.encode(), digest_size=12).hexdigest() + '"'
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
+    if etag in [t.strip() for t in request.if_none_match.split(",")]:
+        return OgcResponse(status=304, content_type=MVT, headers=headers)
+    cache_key = f"ogc:mvt:{version}"
+    body = cache.get(cache_key)
+    if body is None:
+        body = render_tile(collection, z, x, y)
+        cache.set(cache_key, body, CACHE_SECONDS)
+    if not body:
+        return OgcResponse(status=204, content_type=MVT, headers=headers)
+    return OgcResponse(content_type=MVT, body=body, headers=headers)

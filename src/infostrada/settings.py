@@ -1,0 +1,296 @@
+"""Django settings for Infostrada.
+
+Every value an operator may change is declared through :func:`conf.declare`,
+which is the single source of ``docs/configuration.md``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+
+from infostrada.conf import BASE_DIR, declare
+
+DATA_DIR = Path(
+    declare(
+        "DATA_DIR",
+        str,
+        str(BASE_DIR / "var"),
+        "Directory for the SQLite database, uploaded files, collected static files, "
+        "the generated secret key and `demo-credentials.json`.",
+        doc_default="`var/` in the checkout",
+    )
+)
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = declare("DEBUG", bool, False, "Django debug mode. Never on in production.")
+
+PUBLIC_URL = declare(
+    "PUBLIC_URL",
+    str,
+    "http://127.0.0.1:8000",
+    "The address residents use to reach the platform. With `https://` cookies are "
+    "marked secure and HSTS is sent.",
+)
+_public = urlsplit(PUBLIC_URL)
+HTTPS = _public.scheme == "https"
+
+
+def _secret_key() -> str:
+    """Secret from the environment, or a random one kept in the data directory.
+
+    Keeping the generated key in a file (not in memory) lets every worker
+    process of one machine share it; several machines must set the variable.
+    """
+    key = declare(
+        "SECRET_KEY",
+        str,
+        "",
+        "Django secret key. If empty, a random key is generated once and kept in "
+        "`<DATA_DIR>/secret_key` (enough for one machine; set it for several).",
+    )
+    if key:
+        return key
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS = declare(
+    "ALLOWED_HOSTS",
+    list,
+    ["127.0.0.1", "localhost", "[::1]", _public.hostname or "127.0.0.1"],
+    "Comma-separated host names served (include the units' own domains, e.g. "
+    "`bip.lubicz.pl`, or a pattern such as `.gmina.pl`).",
+    doc_default="`127.0.0.1,localhost,[::1]` and the host of `INFOSTRADA_PUBLIC_URL`",
+)
+CSRF_TRUSTED_ORIGINS = [f"{_public.scheme}://{_public.netloc}"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "ninja",
+    "infostrada.tenancy",
+    "infostrada.accounts",
+    "infostrada.audit",
+    "infostrada.documents",
+    "infostrada.geo",
+    "infostrada.portal",
+    "infostrada.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "infostrada.audit.middleware.RequestIdMiddleware",
+    "infostrada.portal.middleware.PolishFirstLocaleMiddleware",
+    "infostrada.input_guard.RejectNulMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "infostrada.tenancy.middleware.UnitHostMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "infostrada.urls"
+WSGI_APPLICATION = "infostrada.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [Path(__file__).resolve().parent / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "infostrada.portal.context_processors.portal",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = declare(
+    "DATABASE_URL",
+    str,
+    f"sqlite:///{DATA_DIR / 'infostrada.sqlite3'}",
+    "Database. SQLite (the embedded default) or `postgresql://user:pass@host:5432/name`.",
+    doc_default="`sqlite:///<DATA_DIR>/infostrada.sqlite3`",
+)
+_db = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers work while one writer writes; IMMEDIATE takes the write
+    # lock at BEGIN so that read-then-write transactions (numbering, the audit
+    # chain) cannot interleave and fail half-way with "database is locked".
+    # Persistent connections: reopening the file and re-running the PRAGMAs on
+    # every request cost more than the page's own queries (bench/results).
+    _db["CONN_MAX_AGE"] = 600
+    _db["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    _db.setdefault("TEST", {})["NAME"] = str(DATA_DIR / "test.sqlite3")
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "portal:workbench"
+LOGOUT_REDIRECT_URL = "portal:home"
+
+# Login throttling (django-axes): the failure counter lives in the database,
+# so it holds across worker processes and machines.
+AXES_FAILURE_LIMIT = declare(
+    "LOGIN_FAILURE_LIMIT", int, 5, "Failed logins before a username+address pair is locked."
+)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=declare("LOGIN_COOLOFF_MINUTES", int, 15, "How long a login lock lasts.")
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+
+OTP_TOTP_ISSUER = "Infostrada"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = declare(
+    "SESSION_SECONDS", int, 8 * 3600, "Session lifetime for officials (one working day)."
+)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if HTTPS:
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+# HSTS for subdomains and preloading would bind every unit's own subdomain
+# (bip.<gmina>.pl is often hosted elsewhere) to HTTPS: an operator's choice.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+
+LANGUAGE_CODE = "pl"
+LANGUAGES = [("pl", "Polski"), ("en", "English")]
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
+TIME_ZONE = "Europe/Warsaw"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if declare(
+            "STATIC_MANIFEST",
+            bool,
+            not DEBUG,
+            "Serve collected, fingerprinted static files (run `infostrada collectstatic`).",
+            doc_default="on unless `INFOSTRADA_DEBUG`",
+        )
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+EMAIL_BACKEND = declare(
+    "EMAIL_BACKEND",
+    str,
+    "django.core.mail.backends.console.EmailBackend",
+    "Django e-mail backend (console by default: messages go to the server log).",
+)
+EMAIL_HOST = declare("EMAIL_HOST", str, "localhost", "SMTP server for the SMTP backend.")
+EMAIL_PORT = declare("EMAIL_PORT", int, 25, "SMTP port.")
+DEFAULT_FROM_EMAIL = declare(
+    "DEFAULT_FROM_EMAIL", str, "Infostrada <no-reply@localhost>", "Sender of system e-mail."
+)
+
+SEAL_PASSWORD = declare(
+    "SEAL_PASSWORD",
+    str,
+    "",
+    "Password that protects the units' electronic seals (PKCS#12) in the database. "
+    "If empty, it is derived from the secret key, so changing the secret key makes "
+    "stored seals unreadable: set it in production.",
+)
+DOCUMENTS_MAX_UPLOAD_BYTES = (
+    1024
+    * 1024
+    * declare(
+        "MAX_UPLOAD_MB",
+        int,
+        25,
+        "Largest file accepted into the EZD (scans, attachments, submissions), in MiB.",
+    )
+)
+
+BENCH_CEILING = declare(
+    "BENCH_CEILING",
+    bool,
+    False,
+    "Register `/_bench/bare`, the bare Django view that benchmarks use as their ceiling.",
+)
+
+API_TOKEN_TOUCH_SECONDS = 60  # last-use time of an API token is written at most this often
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    # pyHanko logs a traceback at WARNING for every untrusted signature it is
+    # asked to check; the verification result already says so to the official.
+    "loggers": {"pyhanko": {"level": "ERROR"}},
+}
