@@ -21,6 +21,7 @@ import unicodedata
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 
 from infostrada.audit.context import Actor
 from infostrada.documents import access
@@ -36,6 +37,7 @@ from infostrada.tenancy.models import Unit
 
 MAX_BODY_CHARS = 400_000  # PostgreSQL's tsvector holds at most 1 MB
 MAX_TERMS = 8
+WINDOW = 1000  # newest visible hits ranked (search_cases)
 _WORD = re.compile(r"\w+")
 _SPECIAL = str.maketrans({"ł": "l", "Ł": "l", "ß": "ss", "đ": "d"})
 
@@ -127,34 +129,50 @@ def reindex_cases(cases: Any) -> int:
 def search_cases(
     actor: Actor | Any, unit: Unit, query: str, *, limit: int = 50
 ) -> list[tuple[int, float]]:
-    """(case id, score) of the visible cases matching every word, best first."""
+    """(case id, score) of the visible cases matching every word, best first.
+
+    Visibility is checked per hit (an index lookup of the hit's case), so the
+    cost follows the number of hits, not the number of cases the official may
+    see. A query matching more than ``WINDOW`` visible cases ranks the newest
+    ``WINDOW`` of them (a single common word matches a third of a large
+    unit's cases; ranking all of them costs seconds and adds nothing a
+    second word would not). See docs/decisions/0010-full-text-search.md.
+    """
     query_terms = terms(query)
     if not query_terms:
         return []
     visible_sql, visible_params = (
-        access.visible_cases(actor, unit).values("pk").query.sql_with_params()
+        access.visible_cases(actor, unit)
+        .order_by()
+        .filter(pk=RawSQL("e.case_id", ()))
+        .values("pk")
+        .query.sql_with_params()
     )
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"'{t[:-1]}':*" if t.endswith("*") else f"'{t}'" for t in query_terms)
         sql = (
-            "SELECT e.case_id, ts_rank(e.tsv, q) AS score "  # noqa: S608 (compiled by Django)
+            "SELECT case_id, score FROM ("  # noqa: S608 (compiled by Django)
+            "SELECT e.case_id, ts_rank(e.tsv, q) AS score "
             "FROM documents_searchentry e, to_tsquery('simple', %s) q "
             "WHERE e.tsv @@ q AND e.unit_id = %s "
-            f"AND e.case_id IN ({visible_sql}) "
-            "ORDER BY score DESC, e.case_id DESC LIMIT %s"
+            f"AND EXISTS ({visible_sql}) "
+            "ORDER BY e.id DESC LIMIT %s) hits "
+            "ORDER BY score DESC, case_id DESC LIMIT %s"
         )
-        params = [tsquery, unit.pk, *visible_params, limit]
+        params = [tsquery, unit.pk, *visible_params, WINDOW, limit]
     else:
         match = " ".join(f'"{t[:-1]}"*' if t.endswith("*") else f'"{t}"' for t in query_terms)
         sql = (
-            "SELECT e.case_id, bm25(documents_searchentry_fts) AS score "  # noqa: S608
+            "SELECT case_id, score FROM ("  # noqa: S608 (compiled by Django)
+            "SELECT e.case_id, bm25(documents_searchentry_fts) AS score "
             "FROM documents_searchentry_fts "
             "JOIN documents_searchentry e ON e.id = documents_searchentry_fts.rowid "
             "WHERE documents_searchentry_fts MATCH %s AND e.unit_id = %s "
-            f"AND e.case_id IN ({visible_sql}) "
-            "ORDER BY score, e.case_id DESC LIMIT %s"
+            f"AND EXISTS ({visible_sql}) "
+            "ORDER BY documents_searchentry_fts.rowid DESC LIMIT %s) "
+            "ORDER BY score, case_id DESC LIMIT %s"
         )
-        params = [match, unit.pk, *visible_params, limit]
+        params = [match, unit.pk, *visible_params, WINDOW, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(row[0], float(row[1])) for row in cursor.fetchall()]

@@ -239,6 +239,36 @@ def test_a_case_officer_sees_only_their_departments_cases(ezd):
     assert search.search_cases(actor(ezd.referent), unit, "Informacja") == []
 
 
+def test_search_ranks_the_newest_visible_hits_when_a_word_is_common(ezd, monkeypatch):
+    """Past WINDOW visible hits, the newest are ranked; hidden cases never count."""
+    unit = ezd.unit
+    wz = FileClass.objects.for_unit(unit).get(symbol="6730")
+    opened = [
+        cases.open_case(
+            actor=actor(ezd.referent),
+            unit=unit,
+            department=ezd.ZP,
+            file_class=wz,
+            title=f"Warunki zabudowy {n}",
+        )
+        for n in range(5)
+    ]
+    hidden = cases.open_case(
+        actor=actor(ezd.referent_or),
+        unit=unit,
+        department=ezd.OR,
+        file_class=FileClass.objects.for_unit(unit).get(symbol="1431"),
+        title="Warunki zabudowy poufne",
+    )
+    found = [pk for pk, _ in search.search_cases(actor(ezd.referent), unit, "warunki")]
+    assert sorted(found) == sorted(c.pk for c in opened)
+    monkeypatch.setattr(search, "WINDOW", 2)
+    found = [pk for pk, _ in search.search_cases(actor(ezd.referent), unit, "warunki")]
+    assert sorted(found) == sorted(c.pk for c in opened[-2:])  # not the newer hidden one
+    everything = [pk for pk, _ in search.search_cases(actor(ezd.sekretarz), unit, "warunki")]
+    assert sorted(everything) == sorted([opened[-1].pk, hidden.pk])
+
+
 def test_a_deputy_sees_the_absent_officials_cases(ezd):
     from infostrada.documents.services import organisation
 
