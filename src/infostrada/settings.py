@@ -6,6 +6,7 @@ which is the single source of ``docs/configuration.md``.
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -275,6 +276,23 @@ DOCUMENTS_MAX_UPLOAD_BYTES = (
         "Largest file accepted into the EZD (scans, attachments, submissions), in MiB.",
     )
 )
+
+_GEO_BASE_MAPS = declare(
+    "GEO_BASE_MAPS",
+    str,
+    "",
+    "External base maps offered by the map viewer, as a JSON list of objects "
+    "`{key, title, kind: tiles|wms, url, layers, format, attribution, max_zoom}`. "
+    "Empty: OpenStreetMap and the national orthophoto (GUGiK WMS). `[]`: none, for an "
+    "installation without Internet access (the platform's own layers still show).",
+)
+if _GEO_BASE_MAPS:
+    try:
+        GEO_BASE_MAPS = json.loads(_GEO_BASE_MAPS)
+    except ValueError as exc:
+        raise ValueError(f"INFOSTRADA_GEO_BASE_MAPS must be a JSON list: {exc}") from exc
+    if not isinstance(GEO_BASE_MAPS, list):
+        raise ValueError("INFOSTRADA_GEO_BASE_MAPS must be a JSON list of base maps")
 
 BENCH_CEILING = declare(
     "BENCH_CEILING",

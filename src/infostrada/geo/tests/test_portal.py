@@ -269,6 +269,23 @@ def test_base_maps_come_from_the_setting(client, geo, settings):
     assert 'id="base-map"' not in response.content.decode()
 
 
+def test_base_maps_are_configured_by_the_environment(tmp_path):
+    """INFOSTRADA_GEO_BASE_MAPS: a JSON list; a broken value stops the start with its name."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "INFOSTRADA_DATA_DIR": str(tmp_path)}
+    show = "from django.conf import settings; print(settings.GEO_BASE_MAPS)"
+    command = [sys.executable, "-m", "infostrada.cli", "shell", "--no-imports", "-c", show]
+    env["INFOSTRADA_GEO_BASE_MAPS"] = "[]"
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr
+    env["INFOSTRADA_GEO_BASE_MAPS"] = "{not json"
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode != 0 and "INFOSTRADA_GEO_BASE_MAPS must be a JSON list" in done.stderr
+
+
 def test_the_voivodeship_map_shows_regional_layers_and_lets_the_user_add_units(client, geo, region):
     with transaction.atomic():
         roads = _layer(region, "drogi", "Drogi wojewódzkie", "other", is_regional=True)
