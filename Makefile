@@ -48,7 +48,7 @@ bench: install
 	$(BIN)/python bench/run.py
 
 messages: install
-	cd src/infostrada && ../../$(BIN)/infostrada makemessages -l pl --no-obsolete --ignore 'tests/*' --keyword=pgettext_office && ../../$(BIN)/infostrada compilemessages -l pl
+	cd src/infostrada && ../../$(BIN)/infostrada makemessages -l pl --no-obsolete --ignore 'tests/*' && ../../$(BIN)/infostrada compilemessages -l pl
 
 config-doc: install
 	$(BIN)/infostrada config-doc > docs/configuration.md

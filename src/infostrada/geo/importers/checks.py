@@ -85,6 +85,20 @@ def to_storage_checked(
     severity: str = SKIPPED,
 ) -> BaseGeometry | None:
     """The geometry in EPSG:2180, checked and repaired; None (reported) when unusable."""
+    stored = _to_storage_checked(report, section, fid, geometry, crs, polygonal, severity)
+    report.geometry_read(usable=stored is not None)
+    return stored
+
+
+def _to_storage_checked(
+    report: ImportReport,
+    section: str,
+    fid: str,
+    geometry: BaseGeometry,
+    crs: str,
+    polygonal: bool,
+    severity: str,
+) -> BaseGeometry | None:
     if polygonal and not isinstance(geometry, Polygon | MultiPolygon):
         report.problem(
             section,

@@ -206,11 +206,13 @@ class GmlFileReader:
             if exc.code in _CRS_FAILURES:
                 self.crs_failed += 1
                 self.bad_srs.add(holder[0].get("srsName") or _("none"))
+            self.report.geometry_read(usable=False)
             self.report.problem(section, fid, exc.code, exc.message, severity)
             return None
         if code not in self.allowed_crs:
             self.crs_failed += 1
             self.bad_srs.add(srs)
+            self.report.geometry_read(usable=False)
             self.report.problem(
                 section,
                 fid,

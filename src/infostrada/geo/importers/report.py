@@ -88,6 +88,10 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     layers: list[str] = field(default_factory=list)
     crs: list[str] = field(default_factory=list)
+    # Geometries read from the file that could be used (in storage, checked) or not
+    # (malformed, unknown CRS, outside Poland, ...): a file with none usable is refused.
+    geometries_usable: int = 0
+    geometries_unusable: int = 0
 
     def section(self, name: str) -> Counts:
         return self.sections.setdefault(name, Counts())
@@ -101,6 +105,12 @@ class ImportReport:
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(Problem(section, fid or "?", code, message, severity))
+
+    def geometry_read(self, *, usable: bool) -> None:
+        if usable:
+            self.geometries_usable += 1
+        else:
+            self.geometries_unusable += 1
 
     def note(self, text: str) -> None:
         if text not in self.notes:

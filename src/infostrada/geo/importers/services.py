@@ -84,6 +84,28 @@ def _refuse_if_empty(report: ImportReport) -> None:
     )
 
 
+def _refuse_if_no_geometry(report: ImportReport) -> None:
+    """Refuse a file none of whose geometries can be used, even if some objects could be.
+
+    Objects whose geometry is optional (a planning act's boundary) would otherwise be
+    imported alone while every geometry of the file is dropped: usually the file states
+    the wrong coordinate system, and such an import is half an import.
+    """
+    if report.geometries_usable or not report.geometries_unusable:
+        return
+    codes = sorted({p.code for p in report.problems})
+    raise ImportRefused(
+        "geometry_unusable",
+        _(
+            "None of the %(count)s geometries in the file can be used (problems: %(codes)s; "
+            "see the report). Check the coordinate system the file states. Nothing was "
+            "imported."
+        ),
+        {"count": report.geometries_unusable, "codes": ", ".join(codes)},
+        report=report,
+    )
+
+
 def _write(
     *, actor: Actor, unit: Unit, report: ImportReport, action: str, write: Callable[[], None]
 ) -> ImportReport:
@@ -130,6 +152,7 @@ def import_egib(
     reader.read(data)
     content = reader.content
     _refuse_if_empty(report)
+    _refuse_if_no_geometry(report)
 
     def write() -> None:
         write_precincts(actor=actor, unit=unit, precincts=content.precincts, report=report)
@@ -164,6 +187,7 @@ def import_app(
     reader.read(data)
     content = reader.content
     if zones is not None:
+        known = len(content.zones)
         _read_zone_file(
             content,
             report,
@@ -173,8 +197,20 @@ def import_app(
             zone_id_field,
             crs,
         )
+        if len(content.zones) == known:  # a zone file of which nothing can be used
+            codes = sorted({p.code for p in report.problems if p.section == "zones"})
+            raise ImportRefused(
+                "zones_unusable",
+                _(
+                    "None of the zones in the zone file can be imported (problems: %(codes)s; "
+                    "see the report). Nothing was imported."
+                ),
+                {"codes": ", ".join(codes) or "-"},
+                report=report,
+            )
     grouped = assign_zones(unit=unit, content=content, report=report)
     _refuse_if_empty(report)
+    _refuse_if_no_geometry(report)
 
     def write() -> None:
         written = write_acts(actor=actor, unit=unit, acts=content.acts, report=report)
@@ -276,6 +312,7 @@ def import_vector(
             content, scope=scope, report=report, area_field=area_field, address_field=address_field
         )
     _refuse_if_empty(report)
+    _refuse_if_no_geometry(report)
     slug = layer_slug.strip() or _slug_from(filename, content.layer_name)
     title = layer_title.strip() or Path(filename).stem or slug
 

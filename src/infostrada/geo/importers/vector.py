@@ -39,7 +39,7 @@ from infostrada.documents.uploads.limits import Budget, Limits
 from infostrada.documents.uploads.names import ALLOWED
 from infostrada.geo.importers.checks import to_storage_checked
 from infostrada.geo.importers.report import ImportRefused, ImportReport
-from infostrada.geo.importers.xmlsafe import as_stream, check_prolog
+from infostrada.geo.importers.xmlsafe import as_stream, check_well_formed
 
 MiB: Final = 1024 * 1024
 #: A gmina's parcels as a Shapefile or GeoPackage stay well below this.
@@ -83,7 +83,7 @@ def dataset_from_upload(data: bytes | IO[bytes], workdir: Path, *, source_layer:
     elif head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
         suffix = ".geojson"
     elif head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        check_prolog(stream)
+        check_well_formed(stream)
         suffix = ".gml"
     elif head[:4] == b"\x00\x00\x27\x0a":
         raise ImportRefused(
@@ -124,7 +124,7 @@ def _unpack(stream: IO[bytes], workdir: Path, source_layer: str) -> Path:
         if suffix not in SHAPEFILE_PARTS | PACKED_DATASETS or not stem:
             return  # readme, metadata, spatial indexes: not needed
         if suffix == ".gml":
-            check_prolog(io.BytesIO(content))
+            check_well_formed(io.BytesIO(content))
         key = stem.lower() + suffix
         if key in written:
             raise ImportRefused(

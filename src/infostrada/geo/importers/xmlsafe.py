@@ -128,6 +128,20 @@ def iterparse(stream: IO[bytes]) -> Iterator[tuple[str, etree._Element]]:
         raise xml_malformed(line, column, exc.msg or "") from None
 
 
+def check_well_formed(stream: IO[bytes]) -> None:
+    """Refuse a DTD, non-XML or XML that is not well-formed (read once, in bounded memory).
+
+    For GML that OGR reads: OGR stops quietly at the first syntax error, so a
+    truncated file would otherwise look like a file with fewer (or no) features.
+    Leaves the stream at its start.
+    """
+    check_prolog(stream)
+    for event, element in iterparse(stream):
+        if event == "end":
+            release(element)
+    stream.seek(0)
+
+
 def release(element: etree._Element) -> None:
     """Drop an element that has been read, and its already-read siblings, from memory."""
     element.clear()

@@ -6,15 +6,19 @@ import datetime
 
 import pytest
 from shapely import wkb
+from shapely.geometry import Polygon
 
 from infostrada.accounts.roles import Role
 from infostrada.audit.context import Actor
+from infostrada.audit.models import AuditEvent
 from infostrada.geo.importers import ImportRefused, ZoneMapping, import_app
 from infostrada.geo.importers.zones import GENERAL_PLAN_ZONES, general_zone_type
 from infostrada.geo.models import Feature, Layer, Plan, PlanZone
 from infostrada.geo.render import style_for
 from infostrada.geo.tests.data.import_samples import (
+    E0,
     GENERAL_ZONES,
+    N0,
     app_general_plan,
     app_local_plan,
     rect,
@@ -188,3 +192,120 @@ def test_an_egib_file_given_as_app_is_refused(gis, lubicz):
         import_app(actor=gis, unit=lubicz, data=EgibFile().xml(), filename="egib.gml")
     assert refused.value.code == "schema_unexpected"
     assert "EGiB" in str(refused.value)
+
+
+# --- bad input: refused as a whole, or the bad zones reported, and nothing half-imported
+
+
+def app_state(unit) -> tuple[int, ...]:  # type: ignore[no-untyped-def]
+    return (
+        Plan.objects.for_unit(unit).count(),
+        PlanZone.objects.for_unit(unit).count(),
+        Layer.objects.for_unit(unit).count(),
+        Feature.objects.for_unit(unit).count(),
+        AuditEvent.objects.filter(unit=unit).count(),
+    )
+
+
+GOOD_POG = app_general_plan()
+SRS_2180 = b"http://www.opengis.net/def/crs/EPSG/0/2180"
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (GOOD_POG[:-300], "xml_malformed"),
+        (GOOD_POG.replace(b"</app:tytul>", b"</app:tytulX>", 1), "xml_malformed"),
+        (
+            GOOD_POG.replace(
+                b'<?xml version="1.0" encoding="utf-8"?>',
+                b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "e">]>',
+            ),
+            "xml_dtd_forbidden",
+        ),
+        (b"", "empty"),
+        (b"%PDF-1.7", "not_xml"),
+        (app_general_plan(code=4326), "crs_unusable"),
+        (GOOD_POG.replace(SRS_2180, SRS_2180.replace(b"2180", b"99999")), "crs_unusable"),
+        (GOOD_POG.replace(b' srsName="' + SRS_2180 + b'"', b""), "crs_unusable"),
+        # PUWG 2000 zone 6 coordinates in a file that says PUWG 1992: every geometry lands
+        # outside Poland; the act alone (without its boundary and zones) is not imported
+        (app_general_plan(code=2177).replace(b"EPSG/0/2177", b"EPSG/0/2180"), "geometry_unusable"),
+        # coordinates far too large for any Polish system
+        (
+            app_general_plan(
+                zones=[(s, t, n, rect(1e10, 1e10, 100, 100)) for s, t, n, _ in GENERAL_ZONES]
+            )
+            .replace(b"<app:zasiegPrzestrzenny>", b"<app:zasiegPrzestrzennyX>")
+            .replace(b"</app:zasiegPrzestrzenny>", b"</app:zasiegPrzestrzennyX>"),
+            "geometry_unusable",
+        ),
+    ],
+)
+def test_unusable_app_files_are_refused_and_change_nothing(gis, lubicz, data, code):
+    import_app(actor=gis, unit=lubicz, data=app_local_plan(), filename="mpzp.gml")
+    before = app_state(lubicz)
+    with pytest.raises(ImportRefused) as refused:
+        import_app(actor=gis, unit=lubicz, data=data, filename="pog.gml")
+    assert refused.value.code == code, refused.value.text
+    assert str(refused.value)  # a message for people
+    assert app_state(lubicz) == before
+
+
+def test_a_plan_in_the_wrong_crs_says_which_crs_fits(gis, lubicz):
+    data = app_general_plan(code=2177).replace(b"EPSG/0/2177", b"EPSG/0/2180")
+    with pytest.raises(ImportRefused) as refused:
+        import_app(actor=gis, unit=lubicz, data=data, filename="pog.gml")
+    problems = refused.value.report.problems
+    assert {p.code for p in problems} == {"outside_poland"} and len(problems) == 6
+    assert all("EPSG:2177" in p.message for p in problems)
+    assert not Plan.objects.for_unit(lubicz).exists()
+
+
+def test_self_intersecting_and_huge_zones_are_repaired_or_skipped_and_reported(gis, lubicz):
+    bow_tie = Polygon(
+        [(E0 + 150, N0 + 100), (E0 + 300, N0 + 200), (E0 + 300, N0 + 100), (E0 + 150, N0 + 200)]
+    )
+    zones = [
+        *GENERAL_ZONES[:3],
+        ("4SN", "SN", "strefaZieleniIRekreacji", rect(5e9, 5e9, 100, 100)),
+        ("5SK", "SK", "strefaKomunikacyjna", bow_tie),
+    ]
+    report = import_app(
+        actor=gis, unit=lubicz, data=app_general_plan(zones=zones), filename="pog.gml"
+    )
+    problems = {(p.fid, p.code): p for p in report.problems}
+    assert set(problems) == {("1POG-4SN", "outside_poland"), ("1POG-5SK", "geometry_repaired")}
+    assert "far too large" in problems[("1POG-4SN", "outside_poland")].message
+    assert "Self-intersection" in problems[("1POG-5SK", "geometry_repaired")].message
+    assert problems[("1POG-5SK", "geometry_repaired")].severity == "repaired"
+    counts = report.sections["zones"]
+    assert (counts.read, counts.created, counts.skipped) == (5, 4, 1)
+    stored = {z.symbol: z for z in PlanZone.objects.for_unit(lubicz)}
+    assert sorted(stored) == ["1SW", "2SJ", "3SU", "5SK"]
+    repaired = wkb.loads(bytes(stored["5SK"].feature.geom))
+    assert repaired.is_valid and repaired.area == pytest.approx(2 * 0.5 * 100 * 75)
+
+
+def test_a_zone_layer_in_the_wrong_crs_is_refused_with_the_plan(gis, lubicz, tmp_path):
+    zones = write_vector(
+        tmp_path / "strefy.geojson",
+        [rect(0, 0, 100, 100), rect(100, 0, 100, 100)],
+        {"symbol": ["1MN", "2U"]},
+        driver="GeoJSON",
+        crs="EPSG:2180",
+    )
+    # the layer's coordinates are PUWG 1992, but the operator says PUWG 2000 zone 6
+    with pytest.raises(ImportRefused) as refused:
+        import_app(
+            actor=gis,
+            unit=lubicz,
+            data=app_local_plan(),
+            filename="mpzp.gml",
+            zones=zones.read_bytes(),
+            zones_filename="strefy.geojson",
+            crs="EPSG:2177",
+        )
+    assert refused.value.code == "zones_unusable", refused.value.text
+    assert {p.code for p in refused.value.report.problems} >= {"outside_poland"}
+    assert app_state(lubicz) == (0, 0, 0, 0, 0)

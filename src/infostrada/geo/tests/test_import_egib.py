@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from shapely import wkb
 from shapely.geometry import Polygon
 
@@ -13,6 +14,7 @@ from infostrada.accounts.roles import Role
 from infostrada.audit.context import Actor
 from infostrada.audit.models import AuditEvent
 from infostrada.geo.importers import ImportRefused, import_egib
+from infostrada.geo.importers import services as import_services
 from infostrada.geo.models import Feature, Layer, Parcel, Precinct
 from infostrada.geo.tests.data.import_samples import (
     E0,
@@ -97,15 +99,19 @@ def test_parcels_precincts_and_buildings_match_the_source(gis, lubicz):
     assert event.changes["counts"]["parcels"]["created"] == 4
 
 
-def test_the_same_file_in_puwg_2000_gives_the_same_parcels(gis, lubicz):
+@pytest.mark.parametrize("code", [2176, 2177, 2178, 2179])  # PUWG 2000 zones 5-8
+def test_the_same_file_in_puwg_2000_gives_the_same_parcels(gis, lubicz, code):
     samples = lubicz_parcels()
-    report = run(gis, lubicz, EgibFile(parcels=samples, code=2177))
-    assert report.crs == ["EPSG:2177"] and report.sections["parcels"].created == 4
+    report = run(gis, lubicz, EgibFile(parcels=samples, code=code))
+    assert report.crs == [f"EPSG:{code}"] and report.sections["parcels"].created == 4
     features = stored(lubicz)
     for sample in samples:
         geometry = wkb.loads(bytes(features[sample.id].geom))
         assert geometry.hausdorff_distance(sample.geometry) < 0.01, sample.id  # 1 cm
-        assert abs(geometry.area - sample.geometry.area) < 0.5
+        assert abs(geometry.area - sample.geometry.area) < 0.01, sample.id  # 0.01 m²
+        assert abs(features[sample.id].area - sample.geometry.area) < 0.01, sample.id
+        assert features[sample.id].parcel.area == sample.register_area
+        assert features[sample.id].parcel.identifier == sample.id
 
 
 def test_a_reimport_updates_instead_of_duplicating(gis, lubicz):
@@ -260,3 +266,28 @@ def test_only_gis_officials_of_the_unit_import(lubicz, nieszawka):
     with pytest.raises(PermissionDenied):
         run(other, lubicz, EgibFile())
     assert not Parcel.objects.for_unit(lubicz).exists()
+
+
+@pytest.mark.parametrize(
+    ("failure", "expected"),
+    [(RuntimeError("disk full"), RuntimeError), (IntegrityError("unique"), ImportRefused)],
+)
+def test_a_failure_after_the_parcels_were_written_leaves_nothing(
+    gis, lubicz, monkeypatch, failure, expected
+):
+    run(gis, lubicz, EgibFile(parcels=lubicz_parcels()[:1], building=False))
+    before = state(lubicz)
+    written = []
+
+    def broken(**kwargs):  # type: ignore[no-untyped-def]
+        written.append(Parcel.objects.for_unit(lubicz).count())
+        raise failure
+
+    monkeypatch.setattr(import_services, "write_buildings", broken)
+    with pytest.raises(expected) as raised:
+        run(gis, lubicz, EgibFile())
+    assert written == [4]  # the parcels were in the database when the import failed
+    if expected is ImportRefused:
+        assert raised.value.code == "concurrent_change"
+    assert state(lubicz) == before
+    assert sorted(stored(lubicz)) == ["041504_2.0012.123/4"]

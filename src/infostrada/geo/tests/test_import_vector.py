@@ -10,7 +10,7 @@ import pytest
 import shapely
 from pyproj import Transformer
 from shapely import wkb
-from shapely.geometry import Point
+from shapely.geometry import Point, Polygon
 
 from infostrada.accounts.roles import Role
 from infostrada.audit.context import Actor
@@ -212,6 +212,7 @@ def _zip(entries: dict[str, bytes]) -> bytes:
         (b"%PDF-1.7 not spatial", "format_unknown"),
         (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "e">]><x>&e;</x>', "xml_dtd_forbidden"),
         (b'{"type": "FeatureCollection", "features": [', "format_unreadable"),
+        (_zip({"a.gml": b'<?xml version="1.0"?><x:c xmlns:x="urn:x"><x:f>'}), "xml_malformed"),
     ],
 )
 def test_bad_files_are_refused_and_change_nothing(gis, lubicz, data, code):
@@ -235,3 +236,84 @@ def test_features_outside_poland_are_skipped(gis, lubicz, tmp_path):
     )
     assert sorted(features(lubicz, "p")) == ["ok"]
     assert [(p.fid, p.code) for p in report.problems] == [("far", "outside_poland")]
+
+
+def test_a_wrong_or_unknown_crs_is_refused_and_explained(gis, lubicz, tmp_path):
+    # PUWG 1992 metres in a GeoJSON that states no CRS (so longitude/latitude)
+    path = write_vector(
+        tmp_path / "t.geojson",
+        [rect(0, 0, 20, 20), rect(40, 0, 20, 20)],
+        {"id": ["a", "b"]},
+        driver="GeoJSON",
+        crs=None,
+    )
+    data = path.read_bytes()
+    with pytest.raises(ImportRefused) as refused:
+        import_vector(actor=gis, unit=lubicz, data=data, filename="t.geojson", id_field="id")
+    assert refused.value.code == "nothing_importable", refused.value.text
+    problems = refused.value.report.problems
+    assert [(p.fid, p.code) for p in problems] == [("a", "outside_poland"), ("b", "outside_poland")]
+    assert "EPSG:2180" in problems[0].message  # the system in which they would fit
+    with pytest.raises(ImportRefused) as refused:
+        import_vector(actor=gis, unit=lubicz, data=data, filename="t.geojson", crs="EPSG:999999")
+    assert refused.value.code == "crs_unknown" and "EPSG:999999" in str(refused.value)
+    assert not Layer.objects.for_unit(lubicz).exists()
+    assert not Feature.objects.for_unit(lubicz).exists()
+    # the operator's CRS overrides the file's and the same file imports
+    report = import_vector(
+        actor=gis, unit=lubicz, data=data, filename="t.geojson", id_field="id", crs="EPSG:2180"
+    )
+    assert report.sections["features"].created == 2
+
+
+def test_self_intersecting_and_huge_features_are_repaired_or_skipped(gis, lubicz, tmp_path):
+    bow_tie = Polygon([(E0, N0), (E0 + 10, N0 + 10), (E0 + 10, N0), (E0, N0 + 10)])
+    path = write_vector(
+        tmp_path / "p.gpkg",
+        [rect(20, 0, 10, 10), bow_tie, rect(1e12, 1e12, 10, 10)],
+        {"id": ["ok", "bow", "huge"]},
+        driver="GPKG",
+        crs="EPSG:2180",
+    )
+    report = import_vector(
+        actor=gis, unit=lubicz, data=path.read_bytes(), filename="p.gpkg", id_field="id"
+    )
+    problems = {(p.fid, p.code): p for p in report.problems}
+    assert set(problems) == {("bow", "geometry_repaired"), ("huge", "outside_poland")}
+    assert "Self-intersection" in problems[("bow", "geometry_repaired")].message
+    assert "far too large" in problems[("huge", "outside_poland")].message
+    stored = features(lubicz, "p")
+    assert sorted(stored) == ["bow", "ok"]
+    repaired = wkb.loads(bytes(stored["bow"].geom))
+    assert repaired.is_valid and repaired.area == pytest.approx(50.0)
+
+
+def test_a_file_of_only_huge_coordinates_is_refused(gis, lubicz, tmp_path):
+    path = write_vector(
+        tmp_path / "p.geojson",
+        [Point(1e15, -1e15), Point(3e38, 3e38)],
+        {"id": ["x", "y"]},
+        driver="GeoJSON",
+        crs="EPSG:2180",
+    )
+    with pytest.raises(ImportRefused) as refused:
+        import_vector(
+            actor=gis, unit=lubicz, data=path.read_bytes(), filename="p.geojson", id_field="id"
+        )
+    assert refused.value.code == "nothing_importable"
+    assert {p.code for p in refused.value.report.problems} == {"outside_poland"}
+    assert not Layer.objects.for_unit(lubicz).exists()
+
+
+def test_malformed_gml_through_ogr_is_refused(gis, lubicz):
+    gml = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<gml:FeatureCollection xmlns:gml="http://www.opengis.net/gml/3.2" xmlns:x="urn:x">'
+        '<gml:featureMember><x:Pomnik gml:id="p1"><x:geom><gml:Point srsName="EPSG:2180">'
+        f"<gml:pos>{N0} {E0}</gml:pos></gml:Point></x:geom></x:Pomnik>"
+    ).encode()
+    with pytest.raises(ImportRefused) as refused:
+        import_vector(actor=gis, unit=lubicz, data=gml, filename="pomniki.gml")
+    assert refused.value.code == "xml_malformed", refused.value.text
+    assert "line 1" in str(refused.value)
+    assert not Layer.objects.for_unit(lubicz).exists()
