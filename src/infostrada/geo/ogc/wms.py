@@ -11,6 +11,7 @@ that version does. Every error is a ServiceExceptionReport with HTTP 400.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -178,6 +179,8 @@ def _map_part(request: OgcRequest) -> dict[str, Any]:
             "InvalidParameterValue",
             _("In BBOX the minimum of an axis must be less than its maximum."),
         )
+    if not (math.isfinite(box[2] - box[0]) and math.isfinite(box[3] - box[1])):
+        raise WmsError("InvalidParameterValue", _("BBOX is larger than any map can be."))
     return {
         "layers": layers,
         "code": code,

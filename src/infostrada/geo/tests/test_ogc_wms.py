@@ -294,6 +294,18 @@ GOOD = {
             "InvalidFormat",
         ),
         ({"REQUEST": "GetFeatureInfo", "I": "1", "J": "3"}, "MissingParameterValue"),
+        ({"BBOX": "-1e308,-1e308,1e308,1e308"}, "InvalidParameterValue"),
+        (
+            {
+                "REQUEST": "GetFeatureInfo",
+                "QUERY_LAYERS": "lubicz.kwadrat",
+                "BBOX": "-1e308,-1e308,1e308,1e308",
+                "I": "1",
+                "J": "1",
+                "INFO_FORMAT": "application/json",
+            },
+            "InvalidParameterValue",
+        ),
         ({"REQUEST": "GetLegendGraphic", "LAYER": "lubicz.nic"}, "LayerNotDefined"),
         ({"REQUEST": "GetCapabilities", "FORMAT": "application/pdf"}, "InvalidFormat"),
     ],
