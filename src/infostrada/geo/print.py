@@ -27,6 +27,7 @@ from functools import lru_cache
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from pyproj.exceptions import ProjError
 from reportlab.lib.pagesizes import A3, A4, landscape, portrait
 from reportlab.lib.units import mm
@@ -330,7 +331,12 @@ def render_pdf(job: PrintJob, *, unit_name: str, today: datetime.date) -> bytes:
         pdf.drawString(
             MARGIN,
             legend_top - 6 * mm - (rows + 1) * row_h + 1.2 * mm,
-            _("… and %(n)s more legend entries (see the geoportal)") % {"n": hidden},
+            ngettext(
+                "… and %(n)s more legend entry (see the geoportal)",
+                "… and %(n)s more legend entries (see the geoportal)",
+                hidden,
+            )
+            % {"n": hidden},
         )
 
     # scale bar, scale, north arrow, coordinate system

@@ -68,7 +68,9 @@ class ImportForm(forms.Form):
         label=_("Import into"),
         choices=[("layer", _("a layer of its own")), ("parcels", _("cadastral parcels"))],
         required=False,
-        help_text=_("For other layers. Into parcels, the identifier field holds parcel numbers."),
+        help_text=_(
+            "For other layers. Into parcels, the identifier field holds parcel identifiers."
+        ),
     )
     layer_slug = forms.CharField(
         label=_("Layer identifier"),

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from infostrada.audit.context import Actor
 from infostrada.geo.importers.app import ActRecord, AppContent, ZoneRecord
@@ -267,6 +268,10 @@ def write_zones(
     PlanZone.objects.for_unit(unit).bulk_update(changed, fields)
     if result.deleted:
         report.note(
-            _("%(count)s zones of %(plan)s that the file no longer contains were removed.")
+            ngettext(
+                "%(count)s zone of %(plan)s that the file no longer contains was removed.",
+                "%(count)s zones of %(plan)s that the file no longer contains were removed.",
+                result.deleted,
+            )
             % {"count": result.deleted, "plan": plan.title}
         )

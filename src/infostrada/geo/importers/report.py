@@ -24,7 +24,7 @@ from typing import Any, Final
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 SKIPPED: Final = "skipped"
 REPAIRED: Final = "repaired"
@@ -191,7 +191,12 @@ class ImportReport:
                 lines.append(f"  [{p.severity}] {p.section} {p.fid}: {p.message}")
             if self.truncated:
                 lines.append(
-                    _("  ... and %(count)s more problems, not listed.") % {"count": self.truncated}
+                    ngettext(
+                        "  ... and %(count)s more problem, not listed.",
+                        "  ... and %(count)s more problems, not listed.",
+                        self.truncated,
+                    )
+                    % {"count": self.truncated}
                 )
         return "\n".join(lines)
 
