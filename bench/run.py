@@ -17,8 +17,10 @@ import contextlib
 import datetime
 import http.cookiejar
 import json
+import math
 import os
 import platform
+import random
 import re
 import shutil
 import signal
@@ -48,7 +50,13 @@ class Target:
     scopes) or a role whose demo official's session is used (logged in once
     through the login form). ``body`` names a request body built by
     ``bodies()``. ``limit`` is the acceptance threshold, e.g. ("p95_ms", 150).
-    ``connections`` overrides --connections (writes, see README).
+    ``connections`` overrides --connections (writes, see README). ``paths``
+    names a list of paths built by ``path_lists()``: each request takes the
+    next one (``path`` then only describes them). ``new_layer_version``: a
+    layer of the bench unit whose version changes before the warm-up and
+    before the measurement, so that none of its tiles is cached (cold tiles).
+    ``also_connections``: measure it also with these numbers of connections
+    (a latency threshold, see README).
     """
 
     name: str
@@ -58,10 +66,27 @@ class Target:
     body: str = ""
     limit: tuple[str, float] | None = None
     connections: int | None = None
+    paths: str = ""
+    new_layer_version: str = ""
+    also_connections: tuple[int, ...] = ()
 
 
 # Later issues append their own targets here; the first is the ceiling.
 SEARCH = "warunki zabudowy Grębocin"  # a JRWA matter and a place: ~1 % of the unit's cases
+# Geoportal: the synthetic parcels of `seed-demo --scale` (geo/scale.py), 10,000 per
+# precinct, precincts 1001.. in rows of 20 from 495 000 E, 585 000 N (EPSG:2180).
+PARCELS = f"{UNIT}.dzialki-syntetyczne"
+PRECINCTS = f"{UNIT}.obreby-syntetyczne"
+# ~500 x 500 m (CRS84, lon/lat) around the middle of precinct 1051 (row 3, column 11 of
+# the grid; 524 825 E, 575 625 N): a dense suburban grid, ~300 parcels meet it, 60 %
+# built up.
+BBOX = "19.3667,53.0432,19.3742,53.0477"
+TILE = "16/36294/21334"  # the z16 tile holding the centre of BBOX
+TILE_3857 = "2156135.69,6991236.36,2156747.19,6991847.85"  # its bounds (EPSG:3857)
+OGC = f"/ogc/collections/{PARCELS}"
+# The geo thresholds are latencies: measured also with one connection, where a request
+# waits for nothing (one server worker busy, wrk on the other core of the two).
+GEO_LATENCY = (1,)
 TARGETS: list[Target] = [
     Target("ceiling (bare Django view)", "/_bench/bare"),
     Target("regional home", "/"),
@@ -100,6 +125,44 @@ TARGETS: list[Target] = [
         "token",
         limit=("p95_ms", 200),
     ),
+    # Geoportal: the acceptance of the geoportal issue, at 1,000,000 parcels (--scale 100)
+    Target(
+        "GEO items in a 500 m bbox, limit 100",
+        f"{OGC}/items?bbox={BBOX}&limit=100",
+        limit=("p99_ms", 50),
+        also_connections=GEO_LATENCY,
+    ),
+    Target(
+        "GEO feature by id",
+        f"{OGC}/items/041504_2.{{precinct}}.{{number}}",
+        limit=("p99_ms", 20),
+        paths="parcel_ids",
+        also_connections=GEO_LATENCY,
+    ),
+    Target(
+        "GEO z16 vector tile, cold",
+        f"{OGC}/tiles/WebMercatorQuad/16/{{x}}/{{y}}",
+        limit=("p99_ms", 50),
+        paths="cold_tiles",
+        new_layer_version="dzialki-syntetyczne",
+        also_connections=GEO_LATENCY,
+    ),
+    Target(
+        "GEO z16 vector tile, cached",
+        f"{OGC}/tiles/WebMercatorQuad/{TILE}",
+        limit=("p99_ms", 5),
+        also_connections=GEO_LATENCY,
+    ),
+    Target(
+        "GEO WMS GetMap 256x256 PNG",
+        "/ogc/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS="
+        + PARCELS
+        + "&STYLES=&CRS=EPSG:3857&BBOX="
+        + TILE_3857
+        + "&WIDTH=256&HEIGHT=256&FORMAT=image/png&TRANSPARENT=TRUE",
+        limit=("p99_ms", 200),
+        also_connections=GEO_LATENCY,
+    ),
     # writes last: they add rows the reads above would otherwise see
     Target(
         "EZD register an incoming item (POST API, token)",
@@ -127,6 +190,7 @@ from infostrada.audit.models import AuditEvent
 from infostrada.documents.models import (
     Assignment, Case, CaseParty, IncomingItem, SearchEntry,
 )
+from infostrada.geo.models import Feature, Layer, Parcel
 from infostrada.tenancy.models import Unit
 why = "benchmark"
 print(json.dumps({
@@ -140,6 +204,11 @@ print(json.dumps({
     "search_entries": SearchEntry.objects.unscoped(why).count(),
     "lubicz_incoming_items": IncomingItem.objects.unscoped(why).filter(unit__slug="lubicz").count(),
     "lubicz_cases": Case.objects.unscoped(why).filter(unit__slug="lubicz").count(),
+    "geo_layers": Layer.objects.unscoped(why).count(),
+    "geo_features": Feature.objects.unscoped(why).count(),
+    "parcels": Parcel.objects.unscoped(why).count(),
+    "lubicz_synthetic_parcels": Feature.objects.unscoped(why)
+    .filter(layer__unit__slug="lubicz", layer__slug="dzialki-syntetyczne").count(),
 }))
 """
 BOUNDARY = "----infostrada-bench-0b7c"
@@ -191,6 +260,61 @@ def bodies() -> dict[str, tuple[str, bytes]]:
     }
 
 
+def _precincts(base: str) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """(identifier, CRS84 box) of every synthetic precinct, read through the OGC API."""
+    found = []
+    url: str | None = base + f"/ogc/collections/{PRECINCTS}/items?limit=1000&f=json"
+    while url:
+        with urllib.request.urlopen(url, timeout=60) as r:
+            page = json.load(r)
+        for feature in page["features"]:
+            ring = feature["geometry"]["coordinates"][0]
+            lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+            box = (min(lons), min(lats), max(lons), max(lats))
+            found.append((feature["properties"]["identifier"], box))
+        url = next((x["href"] for x in page["links"] if x["rel"] == "next"), None)
+    if not found:
+        raise SystemExit(f"no synthetic precincts in {PRECINCTS}: seed with --scale")
+    return found
+
+
+def _tile_xy(lon: float, lat: float, z: int) -> tuple[float, float]:
+    """WebMercatorQuad column and row (fractional) of a point."""
+    n = 2**z
+    y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+    return (lon + 180) / 360 * n, y
+
+
+def path_lists(base: str) -> dict[str, list[str]]:
+    """Lists of paths for targets that take a different path per request (``Target.paths``).
+
+    ``cold_tiles``: every z16 tile whose centre lies in a synthetic precinct
+    (about 70 a precinct: 7,000 at --scale 100), in a fixed shuffled order
+    (neighbouring tiles would share the database pages just read).
+    ``parcel_ids``: 100,000 identifiers of synthetic parcels across all
+    precincts (plain numbers; geo/scale.py numbers plots 1..10,000 and splits
+    every tenth, so numbers ending in 5 or 6 are not plain).
+    """
+    precincts = _precincts(base)
+    tiles = []
+    for _identifier, (west, south, east, north) in precincts:
+        x0, y0 = _tile_xy(west, north, 16)
+        x1, y1 = _tile_xy(east, south, 16)
+        for x in range(math.floor(x0), math.ceil(x1)):
+            for y in range(math.floor(y0), math.ceil(y1)):
+                if x0 <= x + 0.5 <= x1 and y0 <= y + 0.5 <= y1:
+                    tiles.append(f"/ogc/collections/{PARCELS}/tiles/WebMercatorQuad/16/{x}/{y}")
+    tiles = sorted(set(tiles))
+    random.Random(16).shuffle(tiles)
+    shuffle = random.Random(1)
+    numbers = [n for n in range(1, 10_001) if n % 10 not in (5, 6)]
+    ids = [
+        f"/ogc/collections/{PARCELS}/items/{shuffle.choice(precincts)[0]}.{shuffle.choice(numbers)}"
+        for _ in range(100_000)
+    ]
+    return {"cold_tiles": tiles, "parcel_ids": ids}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -222,6 +346,21 @@ def machine() -> dict[str, str]:
         # average when the load started (2 cores: 2.0 is a busy machine)
         "load_average": load,
     }
+
+
+def new_layer_version(infostrada: str, env: dict[str, str], layer: str) -> None:
+    """Give a layer of the bench unit a new version: none of its tiles is cached any more.
+
+    Tiles are cached under the layer's version (its ``updated_at``), in whatever
+    cache the server uses: after a change of the layer every tile is drawn anew,
+    which is what a cold tile is.
+    """
+    code = (
+        "from django.utils import timezone; from infostrada.geo.models import Layer; "
+        "Layer.objects.unscoped('benchmark: cold tiles')"
+        f".filter(unit__slug={UNIT!r}, slug={layer!r}).update(updated_at=timezone.now())"
+    )
+    subprocess.run([infostrada, "shell", "--no-imports", "-c", code], env=env, check=True)
 
 
 def run(cmd: list[str], env: dict[str, str]) -> float:
@@ -300,12 +439,19 @@ def probe(url: str, headers: dict[str, str]) -> str:
     opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(urllib.request.Request(url, headers=headers), timeout=60) as r:
-            body = r.read().decode()
+            raw = r.read()
             status = r.status
+            content_type = r.headers.get("Content-Type", "")
     except urllib.error.HTTPError as e:
         raise SystemExit(f"{url} answered {e.code}") from None
     if status != 200:
         raise SystemExit(f"{url} answered {status}")
+    if not content_type.startswith(("text/", "application/json", "application/geo+json")):
+        return f"{len(raw)} bytes of {content_type}"  # a tile, a map image
+    body = raw.decode()
+    if "geo+json" in content_type:
+        data = json.loads(body)
+        return f"{len(data.get('features', [data]))} features"
     if "/api/" in url:
         data = json.loads(body)
         return f"{len(data.get('items', data))} items" if isinstance(data, dict) else ""
@@ -321,14 +467,22 @@ def wrk(
     body: tuple[str, bytes] | None = None,
     method: str = "GET",
     check: bool = True,
+    paths: list[str] | None = None,
 ) -> dict[str, float]:
     env = {**os.environ, "BENCH_METHOD": method, "BENCH_CHECK": "1" if check else "0"}
-    with tempfile.NamedTemporaryFile(suffix=".body") as body_file:
+    with (
+        tempfile.NamedTemporaryFile(suffix=".body") as body_file,
+        tempfile.NamedTemporaryFile("w", suffix=".paths") as paths_file,
+    ):
         if body is not None:
             body_file.write(body[1])
             body_file.flush()
             env["BENCH_BODY_FILE"] = body_file.name
             env["BENCH_CONTENT_TYPE"] = body[0]
+        if paths:
+            paths_file.write("\n".join(paths) + "\n")
+            paths_file.flush()
+            env["BENCH_PATHS_FILE"] = paths_file.name
         options = ["-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s"]
         options += ["-s", str(WRK_SCRIPT)]
         options += [a for k, v in headers.items() for a in ("-H", f"{k}: {v}")]
@@ -352,10 +506,25 @@ def wrk(
         "p95_ms": round(s["p95_us"] / 1000, 2),
         "p99_ms": round(s["p99_us"] / 1000, 2),
         "max_ms": round(s["max_us"] / 1000, 2),
+        "mean_ms": round(s["mean_us"] / 1000, 3),
         # wrk counts 4xx/5xx as status errors; with the check every non-2xx counts
         "non_2xx": s["non_2xx"] if s["checked"] else s["errors"]["status"],
         "socket_errors": errors - s["errors"]["status"],
     }
+
+
+def wanted_target(target: Target, args: argparse.Namespace) -> bool:
+    """Picked by --only (a part of its name); the ceiling always runs."""
+    return "ceiling" in target.name or not args.only or any(o in target.name for o in args.only)
+
+
+def connection_counts(target: Target, args: argparse.Namespace) -> list[int]:
+    """The numbers of connections a target is measured with, its own first."""
+    counts = [target.connections or args.connections]
+    extra = list(target.also_connections)
+    if target.method != "GET" and args.write_connections:
+        extra += args.write_connections
+    return counts + [c for c in dict.fromkeys(extra) if c not in counts]
 
 
 def main() -> None:
@@ -421,9 +590,9 @@ def main() -> None:
     try:
         wait_healthy(base)
         sessions: dict[str, str] = {}
+        lists: dict[str, list[str]] | None = None
         for target in TARGETS:
-            wanted = not args.only or any(o in target.name for o in args.only)
-            if not wanted and "ceiling" not in target.name:
+            if not wanted_target(target, args):
                 continue
             headers: dict[str, str] = {}
             if target.auth == "token":
@@ -435,17 +604,41 @@ def main() -> None:
                         base, login_data["username"], login_data["password"]
                     )
                 headers["Cookie"] = sessions[target.auth]
-            found = probe(base + target.path, headers) if target.method == "GET" else ""
+            counts = connection_counts(target, args)
+            if "ceiling" in target.name:  # at every number of connections of the run
+                counts += sorted(
+                    {
+                        c
+                        for t in TARGETS
+                        if wanted_target(t, args)
+                        for c in connection_counts(t, args)
+                    }
+                    - set(counts)
+                )
+            path, paths = target.path, None
+            if target.paths:
+                if lists is None:
+                    lists = path_lists(base)
+                paths = lists[target.paths]
+                path = paths[0]
+            found = probe(base + path, headers) if target.method == "GET" else ""
             check = "ceiling" not in target.name
             body = payloads[target.body] if target.body else None
-            counts = [target.connections or args.connections]
-            if target.method != "GET" and args.write_connections:
-                counts += [c for c in args.write_connections if c not in counts]
             for connections in counts:
-                url = base + target.path
+                url = base + path
                 busy = wait_quiet(args.quiet, args.quiet_timeout) if args.quiet < 1 else None
-                wrk(url, 3, connections, headers, body, target.method, check)  # warm-up
-                measured = wrk(url, args.duration, connections, headers, body, target.method, check)
+                if target.new_layer_version:
+                    new_layer_version(infostrada, env, target.new_layer_version)
+                wrk(url, 3, connections, headers, body, target.method, check, paths)  # warm-up
+                if target.new_layer_version:
+                    new_layer_version(infostrada, env, target.new_layer_version)
+                measured = wrk(
+                    url, args.duration, connections, headers, body, target.method, check, paths
+                )
+                if paths is not None:
+                    # more requests than paths: some were asked for again (a cached tile)
+                    measured["distinct_paths"] = len(paths)
+                    measured["repeated"] = max(0, int(measured["requests"]) - len(paths))
                 result = {
                     "name": target.name,
                     "path": target.path,
@@ -467,8 +660,10 @@ def main() -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
-    ceiling = results[0]["rps"]
+    # each target against the ceiling at its own number of connections
+    ceilings = {r["connections"]: r["rps"] for r in results if "ceiling" in r["name"]}
     for r in results:
+        ceiling = ceilings.get(r["connections"]) or results[0]["rps"]
         r["ratio_to_ceiling"] = round(r["rps"] / ceiling, 3) if ceiling else None
     db = "postgresql" if args.database_url.startswith("postgres") else "sqlite"
     report = {
@@ -517,7 +712,7 @@ def markdown(report: dict) -> str:  # type: ignore[type-arg]
         f"Load: wrk, 1 thread, {report['load']['connections']} connections unless the table "
         f"says otherwise, {report['load']['duration_s']} s per target after a 3 s warm-up, "
         "from a second process on loopback; server and load share the machine. "
-        "Ratio = req/s of the target / req/s of the ceiling in this run. "
+        "Ratio = req/s of the target / req/s of the ceiling with as many connections in this run. "
         "CPU busy before = share of the machine busy with other work just before the target "
         "(the run waits for it to drop below its --quiet limit).",
         "",
@@ -533,6 +728,32 @@ def markdown(report: dict) -> str:  # type: ignore[type-arg]
             f"{r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {r['p99_ms']:.2f} | "
             f"{r['ratio_to_ceiling']:.3f} | {r['non_2xx']} | {r.get('limit', '')} | {passes} | "
             f"{'' if r.get('cpu_busy_before') is None else format(r['cpu_busy_before'], '.0%')} |"
+        )
+    # wrk corrects for coordinated omission: an answer that took S ms adds samples for
+    # the requests a steady client would have sent meanwhile (S - i x the mean
+    # interval), so one stall of the server lifts p99 far above p95. Then the
+    # latencies add up to more than the connections had time for.
+    stalled = [
+        r
+        for r in report["results"]
+        if r.get("mean_ms", 0) / 1000 * r["rps"] > 1.1 * r["connections"]
+    ]
+    rotated = [r for r in report["results"] if "distinct_paths" in r]
+    if rotated or stalled:
+        lines.append("")
+    for r in stalled:
+        lines.append(
+            f"{r['name']} (c={r['connections']}): the server stalled (longest answer "
+            f"{r['max_ms']:.0f} ms); with wrk's correction for coordinated omission the "
+            f"latencies add up to {r['mean_ms'] / 1000 * r['rps'] / r['connections']:.1f} x "
+            "the connections' time, and the percentiles count the requests a steady client "
+            "would have sent during the stall."
+        )
+    for r in rotated:
+        lines.append(
+            f"{r['name']}: each request a different path of {r['distinct_paths']:,} "
+            f"({r['requests']:,} requests"
+            + (f", {r['repeated']:,} of them repeats)." if r["repeated"] else ", none repeated).")
         )
     return "\n".join(lines) + "\n"
 

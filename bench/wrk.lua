@@ -8,6 +8,9 @@
 --                       counts only 4xx/5xx, and a redirect to the login page
 --                       must count as a failure); off for the ceiling, whose
 --                       throughput a Lua hook per response would lower
+--   BENCH_PATHS_FILE    a file of paths, one a line: each request takes the next
+--                       one (from the first, again from the first after the
+--                       last), e.g. tiles that must not be cached yet
 -- Headers (Authorization, Cookie) are given to wrk with -H.
 -- done() prints one line "BENCH {json}" that run.py parses; latencies in µs.
 
@@ -15,6 +18,7 @@ local method = os.getenv("BENCH_METHOD") or "GET"
 local body_file = os.getenv("BENCH_BODY_FILE") or ""
 local content_type = os.getenv("BENCH_CONTENT_TYPE") or ""
 local check = os.getenv("BENCH_CHECK") == "1"
+local paths_file = os.getenv("BENCH_PATHS_FILE") or ""
 
 wrk.method = method
 if body_file ~= "" then
@@ -24,6 +28,20 @@ if body_file ~= "" then
 end
 if content_type ~= "" then
   wrk.headers["Content-Type"] = content_type
+end
+
+if paths_file ~= "" then
+  local paths = {}
+  for line in io.lines(paths_file) do
+    if line ~= "" then
+      table.insert(paths, line)
+    end
+  end
+  local next_path = 0
+  function request()
+    next_path = next_path % #paths + 1
+    return wrk.format(nil, paths[next_path])
+  end
 end
 
 local threads = {}

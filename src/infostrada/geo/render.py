@@ -21,7 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from infostrada.geo.crs import STORAGE_SRID, bbox_to_storage, transformer
 from infostrada.geo.models import Layer
-from infostrada.geo.query import Box, iter_intersecting
+from infostrada.geo.query import Box, box_first, iter_intersecting
 
 MAX_PIXELS = 4096 * 4096
 DEFAULT_STYLE = {"fill": "#7a8fa6", "stroke": "#1b3a5c", "width": 1.0, "opacity": 0.35}
@@ -137,7 +137,7 @@ def _draw_layer(
     masks: dict[Style, Image.Image] = {}
     outlines: list[tuple[Style, list[tuple[float, float]]]] = []
     points: list[tuple[Style, tuple[float, float]]] = []
-    for row in iter_intersecting([layer.pk], storage_box):
+    for row in iter_intersecting([layer.pk], storage_box, by_box=box_first([layer], storage_box)):
         style = style_for(layer, row.properties)
         geometry = row.geometry
         if to_target is not None:

@@ -38,7 +38,7 @@ from infostrada.geo.ogc.common import (
     quote_id,
     wants_html,
 )
-from infostrada.geo.query import CHUNK, Row, iter_intersecting
+from infostrada.geo.query import CHUNK, Row, box_first, iter_intersecting
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 1000
@@ -151,7 +151,11 @@ def _iter_rows(collection: Collection, area: Area | None, after_id: int) -> Iter
         yield from _iter_layer(collection.layer.pk, after_id)
         return
     shape = area.shape
-    for row in iter_intersecting([collection.layer.pk], area.box, after_id=after_id, exact=False):
+    layer = collection.layer
+    by_box = box_first([layer], area.box)
+    for row in iter_intersecting(
+        [layer.pk], area.box, after_id=after_id, exact=False, by_box=by_box
+    ):
         if shape.intersects(row.geometry):
             yield row
 

@@ -3,9 +3,10 @@
 A tile is cut from the features whose boxes meet the tile grown by a
 buffer (so that outlines do not end at tile edges), transformed straight
 into the tile's 4096-unit grid in one vectorised call, clipped, snapped to
-the grid by GEOS (which keeps polygons valid) and oriented as the MVT
-specification wants. One MVT layer per tile, named after the collection;
-features carry their attributes and ``fid``.
+the grid (still valid, see ``_snap``) and oriented as the MVT
+specification wants, then encoded by ``mvt`` (numpy, not the per-coordinate
+Python of ``mapbox_vector_tile``). One MVT layer per tile, named after the
+collection; features carry their attributes and ``fid``.
 
 Tiles are cached (Django's cache framework) under a key that includes the
 layer's ``updated_at``, so a changed layer is never served stale; the same
@@ -25,16 +26,15 @@ import json
 from functools import lru_cache
 from typing import Any
 
-import mapbox_vector_tile
 import morecantile
 import numpy as np
 import shapely
 from django.core.cache import cache
 from django.db import connection
 from django.utils.translation import gettext as _
-from shapely import wkb
 
 from infostrada.geo.crs import bbox_to_storage, transformer
+from infostrada.geo.ogc import mvt
 from infostrada.geo.ogc.axes import STORAGE
 from infostrada.geo.ogc.catalog import Collection, get_collection
 from infostrada.geo.ogc.common import (
@@ -251,16 +251,28 @@ def _candidates(
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, layer_id, min_size])
         rows = cursor.fetchall()
+    geometries = shapely.from_wkb([bytes(g) for _pk, _fid, _p, g in rows])  # one call for all
     return [
-        Row(
-            pk,
-            layer_id,
-            fid,
-            json.loads(p) if isinstance(p, str) else (p or {}),
-            wkb.loads(bytes(g)),
-        )
-        for pk, fid, p, g in rows
+        Row(pk, layer_id, fid, json.loads(p) if isinstance(p, str) else (p or {}), geometry)
+        for (pk, fid, p, _g), geometry in zip(rows, geometries, strict=True)
     ]
+
+
+def _snap(geometries: np.ndarray) -> np.ndarray:
+    """Coordinates snapped to the tile's grid, every geometry still valid.
+
+    Rounding point by point leaves nearly every polygon valid and is ten
+    times faster than GEOS's precision reduction with its noding (measured
+    0.35 against 3 ms for a z16 tile of ~150 parcels); the few that rounding
+    collapses or makes cross themselves are reduced again by GEOS, which
+    keeps them valid (after repairing them first: GEOS refuses to reduce a
+    geometry that was invalid already, as an imported one may be).
+    """
+    snapped = shapely.set_precision(geometries, 1.0, mode="pointwise")
+    broken = ~shapely.is_valid(snapped) & ~shapely.is_missing(snapped)
+    if broken.any():
+        snapped[broken] = shapely.set_precision(shapely.make_valid(geometries[broken]), 1.0)
+    return snapped
 
 
 def render_tile(collection: Collection, z: int, x: int, y: int) -> bytes:
@@ -289,24 +301,20 @@ def render_tile(collection: Collection, z: int, x: int, y: int) -> bytes:
     geometries = shapely.clip_by_rect(
         geometries, -BUFFER, -BUFFER, EXTENT + BUFFER, EXTENT + BUFFER
     )
-    geometries = shapely.set_precision(geometries, 1.0)
+    geometries = _snap(geometries)
     # y grows downwards in tile space: an exterior ring with positive area
     # (the MVT rule) is counter-clockwise in these coordinates
     geometries = shapely.orient_polygons(geometries, exterior_cw=False)
-    features = []
-    for row, geometry in zip(rows, geometries, strict=True):
-        if geometry is not None and not geometry.is_empty:
-            properties = {
-                k: v for k, v in row.properties.items() if isinstance(v, str | int | float | bool)
-            }
-            properties.setdefault("fid", row.fid)
-            features.append({"geometry": geometry, "properties": properties, "id": row.id})
-    if not features:
-        return b""
-    return mapbox_vector_tile.encode(
-        [{"name": collection.id, "features": features}],
-        default_options={"y_coord_down": True, "check_winding_order": False, "extents": EXTENT},
-    )
+    features = [
+        mvt.TileFeature(
+            row.id,
+            geometry,
+            row.properties if "fid" in row.properties else {**row.properties, "fid": row.fid},
+        )
+        for row, geometry in zip(rows, geometries, strict=True)
+        if geometry is not None and not geometry.is_empty
+    ]
+    return mvt.encode(collection.id, features, EXTENT)
 
 
 def tile(
