@@ -102,11 +102,16 @@ def _candidates_sql(layer_ids: Sequence[int], *, by_box: bool = True) -> str:
             "WHERE r.maxx >= %s AND r.minx <= %s AND r.maxy >= %s AND r.miny <= %s "
             f"AND {after} > %s AND f.layer_id IN ({marks}) ORDER BY f.id LIMIT %s"
         )
+    # PostgreSQL, asked for the first rows in id order, walks the primary key and
+    # filters by the box (0.3-0.5 s for a 500 m box in a layer of 1,000,000 at the
+    # bench); "id + 0" is not the key's order, so the GiST index leads (0.2 ms) and
+    # the few hits are sorted. Led by the layer, the planner chooses itself.
+    order = "f.id + 0" if by_box else "f.id"
     return (
         "SELECT f.id, f.layer_id, f.fid, f.properties, f.geom FROM geo_feature f "  # noqa: S608
         "WHERE box(point(f.minx, f.miny), point(f.maxx, f.maxy)) "
         "&& box(point(%s, %s), point(%s, %s)) "
-        f"AND f.id > %s AND f.layer_id IN ({marks}) ORDER BY f.id LIMIT %s"
+        f"AND f.id > %s AND f.layer_id IN ({marks}) ORDER BY {order} LIMIT %s"
     )
 
 
@@ -136,7 +141,7 @@ def iter_intersecting(
     """Features of the layers whose geometry intersects ``bbox`` (EPSG:2180), by id.
 
     ``by_box=False`` when the box holds much of the layers (``box_first``):
-    SQLite then reads them in id order. PostgreSQL's planner chooses itself.
+    SQLite then reads them in id order; PostgreSQL's planner chooses itself.
     """
     if not layer_ids:
         return
