@@ -120,17 +120,20 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_main(page, live_server, 
 
 
 def test_search_and_language_switch_work_without_javascript(browser, live_server, region):
+    from playwright.sync_api import expect  # only where the browser extra is installed
+
     context = browser.new_context(java_script_enabled=False, locale="pl-PL")
     page = context.new_page()
     try:
         page.goto(live_server.url + "/")
         page.fill("#unit-q", "Lubicz")
         page.click("form[role=search] button")
-        assert page.locator(".unit-list a", has_text="Gmina Lubicz").count() == 1
+        # expect() waits for the page the form loads; count() would read the old one
+        expect(page.locator(".unit-list a", has_text="Gmina Lubicz")).to_have_count(1)
         page.select_option("#lang-select", "en")
         page.click(".lang-form button")
-        assert page.locator("html").get_attribute("lang") == "en"
-        assert page.locator(".skip-link").inner_text() == "Skip to main content"
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        expect(page.locator(".skip-link")).to_have_text("Skip to main content")
     finally:
         context.close()
 
