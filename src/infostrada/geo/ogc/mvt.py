@@ -165,6 +165,8 @@ class _Values:
         tags: list[int] = []
         keys, strings, others = self.keys, self.strings, self.others
         for key, value in properties.items():
+            if not isinstance(key, str):
+                continue  # no value entry without its key
             if type(value) is str:
                 v = strings.get(value)
                 if v is None:
@@ -178,8 +180,6 @@ class _Values:
                 continue  # MVT has no lists, objects or nulls
             k = keys.get(key)
             if k is None:
-                if not isinstance(key, str):
-                    continue
                 k = keys[key] = len(keys)
                 self.layer.keys.append(key)
             tags.append(k)
