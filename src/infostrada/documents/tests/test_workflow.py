@@ -269,6 +269,29 @@ def test_search_ranks_the_newest_visible_hits_when_a_word_is_common(ezd, monkeyp
     assert sorted(everything) == sorted([opened[-1].pk, hidden.pk])
 
 
+def test_postgresql_search_index_takes_each_case_at_once(ezd):
+    """No GIN pending list: a merge of it once stalled an opening for 155 ms (migration 0004)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the GIN index exists on PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = 'documents_searchentry_tsv'"
+        )
+        (options,) = cursor.fetchone()
+    assert options == ["fastupdate=off"]
+    case = cases.open_case(
+        actor=actor(ezd.referent),
+        unit=ezd.unit,
+        department=ezd.ZP,
+        file_class=FileClass.objects.for_unit(ezd.unit).get(symbol="6730"),
+        title="Rozbiórka stodoły w Złotorii",
+    )
+    found = [pk for pk, _ in search.search_cases(actor(ezd.referent), ezd.unit, "stodoły")]
+    assert found == [case.pk]
+
+
 def test_a_deputy_sees_the_absent_officials_cases(ezd):
     from infostrada.documents.services import organisation
 
