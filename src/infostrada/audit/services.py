@@ -51,8 +51,10 @@ def record(
     key = chain_key(unit_id)
     # The head row serialises appenders of one chain (SELECT ... FOR UPDATE on
     # PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers).
-    AuditChain.objects.bulk_create([AuditChain(key=key)], ignore_conflicts=True)
-    head = AuditChain.objects.select_for_update().get(key=key)
+    head = AuditChain.objects.select_for_update().filter(key=key).first()
+    if head is None:  # the chain's first event; a concurrent first insert is ignored
+        AuditChain.objects.bulk_create([AuditChain(key=key)], ignore_conflicts=True)
+        head = AuditChain.objects.select_for_update().get(key=key)
     event = AuditEvent(
         unit_id=unit_id,
         chain=key,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
@@ -66,8 +67,15 @@ def terms(query: str) -> list[str]:
     return out
 
 
-def case_text(case: Case) -> str:
-    """Everything searchable about one case, normalised, capped in size."""
+def case_text(
+    case: Case, parties: Iterable[CaseParty] | None = None, *, with_files: bool = True
+) -> str:
+    """Everything searchable about one case, normalised, capped in size.
+
+    ``parties`` given are used instead of reading them; ``with_files=False``
+    says the case has no items and no documents yet (just opened from
+    nothing), so none are read.
+    """
     unit_id = case.unit_id
     parts: list[str] = [
         case.signature,
@@ -79,8 +87,12 @@ def case_text(case: Case) -> str:
         case.department.name,
         case.closing_note,
     ]
-    for party in CaseParty.objects.for_unit(unit_id).filter(case=case):
+    if parties is None:
+        parties = CaseParty.objects.for_unit(unit_id).filter(case=case)
+    for party in parties:
         parts += [party.correspondent_name, party.pesel, party.nip, party.regon, party.city]
+    if not with_files:
+        return normalise("\n".join(p for p in parts if p))
     for item in IncomingItem.objects.for_unit(unit_id).filter(case=case):
         parts += [
             item.register_number,
@@ -114,6 +126,17 @@ def reindex_case(case: Case) -> None:
     body = case_text(case)
     SearchEntry.objects.for_unit(case.unit_id).update_or_create(
         case=case, defaults={"unit_id": case.unit_id, "body": body}
+    )
+
+
+def index_new_case(case: Case, parties: list[CaseParty]) -> None:
+    """Index a case opened from nothing in this transaction, without reading it back.
+
+    Its parties are the ones just written and it has no items or documents:
+    eight fewer queries than ``reindex_case`` on the path every opening takes.
+    """
+    SearchEntry.objects.create(
+        unit_id=case.unit_id, case=case, body=case_text(case, parties, with_files=False)
     )
 
 

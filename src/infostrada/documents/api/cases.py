@@ -86,7 +86,10 @@ def open_case(request: HttpRequest, slug: str, payload: CaseIn) -> Status[dict[s
         )
     except ValidationError as exc:
         raise item_id_field(exc) from None
-    return Status(201, case_detail_out(actor, unit, access.get_case(actor, unit, case.pk)))
+    detail = case_detail_out(
+        actor, unit, access.get_case(actor, unit, case.pk), opened_from_nothing=item is None
+    )
+    return Status(201, detail)
 
 
 @router.get(

@@ -167,13 +167,29 @@ def case_out(case: Case, today: datetime.date) -> dict[str, Any]:
     }
 
 
-def case_detail_out(actor: Actor, unit: Unit, case: Case) -> dict[str, Any]:
-    related = (
-        access.visible_cases(actor, unit)
-        .filter(pk__in=CaseRelation.objects.for_unit(unit).filter(case=case).values("related_id"))
-        .order_by("pk")
-    )
-    items = IncomingItem.objects.for_unit(unit).filter(case=case).order_by("pk")
+def case_detail_out(
+    actor: Actor, unit: Unit, case: Case, *, opened_from_nothing: bool = False
+) -> dict[str, Any]:
+    """The case with its parties, items, documents and related cases.
+
+    ``opened_from_nothing``: the case was opened in this request without an
+    item, so it has no items, documents or related cases yet and they are
+    not queried (three of the opening's queries).
+    """
+    if opened_from_nothing:
+        related: Any = []
+        items: Any = []
+        documents: list[Document] = []
+    else:
+        related = (
+            access.visible_cases(actor, unit)
+            .filter(
+                pk__in=CaseRelation.objects.for_unit(unit).filter(case=case).values("related_id")
+            )
+            .order_by("pk")
+        )
+        items = IncomingItem.objects.for_unit(unit).filter(case=case).order_by("pk")
+        documents = load_documents(unit, case=case)
     return {
         **case_out(case, timezone.localdate()),
         "description": case.description,
@@ -186,7 +202,7 @@ def case_detail_out(actor: Actor, unit: Unit, case: Case) -> dict[str, Any]:
         "items": [
             {"id": i.pk, "register_number": i.register_number, "subject": i.subject} for i in items
         ],
-        "documents": [document_out(unit, d) for d in load_documents(unit, case=case)],
+        "documents": [document_out(unit, d) for d in documents],
         "related": [{"id": c.pk, "signature": c.signature, "title": c.title} for c in related],
     }
 

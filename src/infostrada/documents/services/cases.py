@@ -168,8 +168,10 @@ def open_case(
             deadline_kind=deadline_kind,
             deadline=statutory_deadline(deadline_kind, started, custom=custom_deadline),
         )
-        for party in party_rows:
+        written = [
             CaseParty.objects.create(unit=unit, case=case, **_party_fields(party))
+            for party in party_rows
+        ]
         if item is not None:
             _take_in_item(actor, unit, case, item)
         audit.record(
@@ -191,7 +193,10 @@ def open_case(
                 _("Case opened: %(signature)s") % {"signature": case.signature},
                 case=case,
             )
-        search.reindex_case(case)
+        if item is None:
+            search.index_new_case(case, written)
+        else:
+            search.reindex_case(case)
     return case
 
 

@@ -422,6 +422,12 @@ def test_a_case_with_parties_and_a_custom_deadline(client, ezd, rw):
         ("party", "Ewa Nowak"),
     ]
     assert case["deadline_kind"] == "custom" and case["days_remaining"] >= 14
+    # the answer to the opening (built without reading the empty lists back)
+    # is the case as reading it returns it
+    read = client.get(f"{BASE}/cases/{case['id']}", **rw)
+    assert read.status_code == 200
+    assert read.json() == case
+    assert (case["items"], case["documents"], case["related"]) == ([], [], [])
 
 
 @pytest.mark.parametrize(

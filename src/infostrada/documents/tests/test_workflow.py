@@ -269,6 +269,30 @@ def test_search_ranks_the_newest_visible_hits_when_a_word_is_common(ezd, monkeyp
     assert sorted(everything) == sorted([opened[-1].pk, hidden.pk])
 
 
+def test_a_case_opened_from_nothing_is_indexed_as_a_full_reindex_would(ezd):
+    """The opening path builds the search text without reading the case back."""
+    from infostrada.documents.models import SearchEntry
+    from infostrada.documents.services.cases import PartyData
+
+    case = cases.open_case(
+        actor=actor(ezd.referent),
+        unit=ezd.unit,
+        department=ezd.ZP,
+        file_class=FileClass.objects.for_unit(ezd.unit).get(symbol="6730"),
+        title="Warunki zabudowy, Grębocin",
+        description="Budynek gospodarczy",
+        parties=[
+            PartyData(role="applicant", party_kind="person", first_name="Ewa", last_name="Zając"),
+            PartyData(role="party", party_kind="institution", institution="Spółdzielnia Rolna"),
+        ],
+    )
+    body = SearchEntry.objects.for_unit(ezd.unit).get(case=case).body
+    assert body == search.case_text(case)
+    assert "zajac" in body and "spoldzielnia" in body
+    found = [pk for pk, _ in search.search_cases(actor(ezd.referent), ezd.unit, "Zając")]
+    assert found == [case.pk]
+
+
 def test_postgresql_search_index_takes_each_case_at_once(ezd):
     """No GIN pending list: a merge of it once stalled an opening for 155 ms (migration 0004)."""
     from django.db import connection
