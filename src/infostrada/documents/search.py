@@ -67,6 +67,22 @@ def terms(query: str) -> list[str]:
     return out
 
 
+_INDEXED_PREFIX = re.compile(r"[a-z]{4,6}")
+
+
+def _pg_term(term: str) -> str:
+    """A query term as PostgreSQL tsquery syntax.
+
+    The index holds the 4-, 5- and 6-letter prefixes of every a-z word as
+    words of their own (migration documents.0004), so such a prefix is looked
+    up as one exact word, not merged from every word that starts with it.
+    """
+    if not term.endswith("*"):
+        return f"'{term}'"
+    prefix = term[:-1]
+    return f"'{prefix}'" if _INDEXED_PREFIX.fullmatch(prefix) else f"'{prefix}':*"
+
+
 def case_text(
     case: Case, parties: Iterable[CaseParty] | None = None, *, with_files: bool = True
 ) -> str:
@@ -172,7 +188,7 @@ def search_cases(
         .query.sql_with_params()
     )
     if connection.vendor == "postgresql":
-        tsquery = " & ".join(f"'{t[:-1]}':*" if t.endswith("*") else f"'{t}'" for t in query_terms)
+        tsquery = " & ".join(_pg_term(t) for t in query_terms)
         sql = (
             "SELECT case_id, score FROM ("  # noqa: S608 (compiled by Django)
             "SELECT e.case_id, ts_rank(e.tsv, q) AS score "

@@ -293,6 +293,34 @@ def test_a_case_opened_from_nothing_is_indexed_as_a_full_reindex_would(ezd):
     assert found == [case.pk]
 
 
+def test_search_matches_words_by_their_first_letters_and_numbers_exactly(ezd):
+    """Prefixes of 4-6 letters (indexed as words on PostgreSQL), shorter ones, numbers."""
+    case = cases.open_case(
+        actor=actor(ezd.referent),
+        unit=ezd.unit,
+        department=ezd.ZP,
+        file_class=FileClass.objects.for_unit(ezd.unit).get(symbol="6730"),
+        title="Przebudowa stodoły na działce 12345 w Złotorii, ul. Ok",
+    )
+
+    def found(query: str) -> list[int]:
+        return [pk for pk, _ in search.search_cases(actor(ezd.referent), ezd.unit, query)]
+
+    for query in (
+        "przeb",  # 4-letter prefix
+        "Przebudowy",  # 6-letter prefix
+        "stodołami",
+        "działek",
+        "Złotoria",
+        "ok",  # shorter than any indexed prefix
+        "12345",
+        "przebudowa 12345 stodoła",
+    ):
+        assert found(query) == [case.pk], query
+    for query in ("1234", "123456", "rozbudowa", "stodoła 54321", "okno"):
+        assert found(query) == [], query
+
+
 def test_postgresql_search_index_takes_each_case_at_once(ezd):
     """No GIN pending list: a merge of it once stalled an opening for 155 ms (migration 0004)."""
     from django.db import connection
@@ -304,7 +332,7 @@ def test_postgresql_search_index_takes_each_case_at_once(ezd):
             "SELECT reloptions FROM pg_class WHERE relname = 'documents_searchentry_tsv'"
         )
         (options,) = cursor.fetchone()
-    assert options == ["fastupdate=off"]
+    assert options == ["fastupdate=off"]  # and word prefixes: the test above
     case = cases.open_case(
         actor=actor(ezd.referent),
         unit=ezd.unit,
