@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 register = template.Library()
 
+DUE_SOON_DAYS = 7
 
-@register.filter(name="absolute")
-def absolute(value: int | None) -> int | None:
-    """Days overdue read as a positive number ("3 days overdue")."""
-    return abs(value) if value is not None else None
+
+@register.simple_tag
+def deadline(case: Any, days_left: int | None) -> SafeString | str:
+    """A case's deadline as ``<time>``, and while it runs the days left or overdue.
+
+    A tag rather than an included template: it is drawn on every row of the
+    case lists and "my tasks" (up to 100 a page), where the include was a
+    fifth of the page's rendering time.
+    """
+    if not case.deadline:
+        return "—"
+    day = case.deadline.isoformat()
+    shown = format_html('<time datetime="{}">{}</time>', day, day)
+    if case.status == "closed" or days_left is None:
+        return shown
+    if days_left < 0:
+        css = " overdue"
+        text = ngettext("%(n)s day overdue", "%(n)s days overdue", -days_left) % {"n": -days_left}
+    else:
+        css = " soon" if days_left <= DUE_SOON_DAYS else ""
+        if days_left == 0:
+            text = _("due today")
+        else:
+            text = ngettext("%(n)s day left", "%(n)s days left", days_left) % {"n": days_left}
+    return format_html('{} <span class="deadline{}">({})</span>', shown, css, text)
 
 
 @register.filter

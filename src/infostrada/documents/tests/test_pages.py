@@ -217,6 +217,35 @@ def test_my_tasks_list_what_waits_for_the_official(client, ezd):
     assert Case.objects.for_unit(ezd.unit).count() == 0
 
 
+def test_deadlines_on_my_tasks_say_how_many_days_are_left_or_overdue(client, ezd):
+    import re
+
+    from django.conf import settings
+
+    today = timezone.localdate()
+    wz = FileClass.objects.for_unit(ezd.unit).get(symbol="6730")
+    for title, days in (("Po terminie", -3), ("Dziś", 0), ("Za tydzień", 7), ("Za miesiąc", 20)):
+        case = cases.open_case(
+            actor=actor(ezd.referent), unit=ezd.unit, department=ezd.ZP, file_class=wz, title=title
+        )
+        deadline = today + datetime.timedelta(days=days)
+        Case.objects.for_unit(ezd.unit).filter(pk=case.pk).update(deadline=deadline)
+    client.force_login(ezd.referent)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/urzad/lubicz/ezd/").content.decode()
+    shown = re.findall(r'<time datetime="([-\d]+)">[-\d]+</time> <span class="([^"]+)">\(([^)]+)\)', page)
+    day = lambda n: (today + datetime.timedelta(days=n)).isoformat()  # noqa: E731
+    assert shown == [
+        (day(-3), "deadline overdue", "3 days overdue"),
+        (day(0), "deadline soon", "due today"),
+        (day(7), "deadline soon", "7 days left"),
+        (day(20), "deadline", "20 days left"),
+    ]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "pl"
+    page = client.get("/urzad/lubicz/ezd/").content.decode()
+    assert "(3 dni po terminie)" in page and "(termin upływa dziś)" in page
+
+
 def test_the_case_history_is_kept_in_polish_whatever_the_screen_language(client, ezd):
     """Records of the office are in the official language; the screen may be English."""
     from infostrada.documents.models import CaseEvent
