@@ -26,6 +26,8 @@ import holidays
 from infostrada.documents.models.cases import DeadlineKind
 
 MONTHS = {DeadlineKind.ONE_MONTH: 1, DeadlineKind.TWO_MONTHS: 2}
+# Officials' lists mark a deadline this close as due soon.
+DUE_SOON_DAYS = 7
 
 
 @lru_cache(maxsize=64)

@@ -10,9 +10,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-register = template.Library()
+from infostrada.documents.deadlines import DUE_SOON_DAYS
 
-DUE_SOON_DAYS = 7
+register = template.Library()
 
 
 @register.simple_tag

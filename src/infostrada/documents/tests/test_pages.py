@@ -247,6 +247,102 @@ def test_deadlines_on_my_tasks_say_how_many_days_are_left_or_overdue(client, ezd
     assert "(3 dni po terminie)" in page and "(termin upływa dziś)" in page
 
 
+def test_my_tasks_runs_as_many_queries_for_many_rows_as_for_one(client, ezd):
+    """The lists load only the columns they show; none is fetched again per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from infostrada.documents.services import correspondence
+    from infostrada.documents.services.correspondence import IncomingData
+
+    wz = FileClass.objects.for_unit(ezd.unit).get(symbol="6730")
+
+    def add_work(n: int) -> None:
+        for k in range(n):
+            item = correspondence.register_incoming(
+                actor=actor(ezd.kancelaria),
+                unit=ezd.unit,
+                data=IncomingData(
+                    channel="email",
+                    received_on=timezone.localdate(),
+                    subject=f"Pismo {k}",
+                    party_kind="person",
+                    last_name="Nowak",
+                ),
+            )
+            correspondence.assign(
+                actor=actor(ezd.kancelaria),
+                unit=ezd.unit,
+                item=item,
+                department=ezd.ZP,
+                instruction="Załatwić",
+            )
+            case = cases.open_case(
+                actor=actor(ezd.referent),
+                unit=ezd.unit,
+                department=ezd.ZP,
+                file_class=wz,
+                title=f"Sprawa {k}",
+            )
+            correspondence.assign(
+                actor=actor(ezd.sekretarz),
+                unit=ezd.unit,
+                case=case,
+                assignee=ezd.referent,
+                instruction="Przejrzeć",
+            )
+
+    def queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get("/urzad/lubicz/ezd/").content.decode()
+        return len(ctx.captured_queries), page
+
+    client.force_login(ezd.referent)
+    add_work(1)
+    queries()  # the session's first request saves it once
+    one, _page = queries()
+    add_work(4)
+    many, page = queries()
+    assert many == one
+    assert page.count("Załatwić") == 5 and "Pismo 3" in page and "Sprawa 3" in page
+    assert page.count("Przejrzeć") == 5
+    assert f"1/{timezone.localdate().year}" in page and "(ZP)" in page
+
+
+@pytest.mark.parametrize("query", ["", "?q=remont+szkoły", "?q=remont&status=open"])
+def test_the_case_list_runs_as_many_queries_for_many_rows_as_for_one(client, ezd, query):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    wz = FileClass.objects.for_unit(ezd.unit).get(symbol="6730")
+    get_user_model().objects.filter(pk=ezd.referent.pk).update(first_name="Anna")
+
+    def open_cases(n: int) -> None:
+        for k in range(n):
+            cases.open_case(
+                actor=actor(ezd.referent),
+                unit=ezd.unit,
+                department=ezd.ZP,
+                file_class=wz,
+                title=f"Remont szkoły nr {k}",
+            )
+
+    def queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(f"/urzad/lubicz/ezd/sprawy/{query}").content.decode()
+        return len(ctx.captured_queries), page
+
+    client.force_login(ezd.referent)
+    open_cases(1)
+    queries()  # the session's first request saves it once
+    one, _page = queries()
+    open_cases(4)
+    many, page = queries()
+    assert many == one
+    assert page.count("Remont szkoły nr") == 5 and page.count("Anna") >= 5
+
+
 def test_the_case_history_is_kept_in_polish_whatever_the_screen_language(client, ezd):
     """Records of the office are in the official language; the screen may be English."""
     from infostrada.documents.models import CaseEvent

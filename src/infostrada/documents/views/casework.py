@@ -40,13 +40,29 @@ from infostrada.documents.services import cases, correspondence, drafting
 from infostrada.documents.views.common import actor, apply_errors, frame
 
 LIST_LIMIT = 50
+# What the case list shows (signature, title, officer, status, deadline).
+LIST_COLUMNS = (
+    "id",
+    "unit_id",
+    "signature",
+    "title",
+    "status",
+    "deadline",
+    "assignee_id",
+    "assignee__id",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+)
 
 
 @official()
 def case_list(request: HttpRequest) -> HttpResponse:
     unit = request.unit  # type: ignore[attr-defined]
     form = CaseSearchForm(request.GET or None, unit=unit)
-    visible = access.visible_cases(actor(request), unit).select_related("department", "assignee")
+    visible = (
+        access.visible_cases(actor(request), unit).select_related("assignee").only(*LIST_COLUMNS)
+    )
     ranked: list[int] | None = None
     today = timezone.localdate()
     if form.is_valid():
@@ -63,8 +79,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
             ]
             visible = visible.filter(pk__in=ranked)
     if ranked is not None:
-        found = {c.pk: c for c in visible}
-        rows = [found[pk] for pk in ranked if pk in found][:LIST_LIMIT]
+        # which ranked cases pass the filters (ids only), then load the page
+        passing = set(visible.values_list("pk", flat=True))
+        page = [pk for pk in ranked if pk in passing][:LIST_LIMIT]
+        found = {c.pk: c for c in visible.filter(pk__in=page)}
+        rows = [found[pk] for pk in page]
     else:
         rows = list(visible.order_by("-opened_at", "-pk")[:LIST_LIMIT])
     for case in rows:

@@ -17,6 +17,7 @@ from infostrada.accounts.access import official
 from infostrada.accounts.permissions import has_perm
 from infostrada.accounts.roles import DOC_ASSIGN, DOC_HANDLE, DOC_REGISTER
 from infostrada.documents import access
+from infostrada.documents.deadlines import DUE_SOON_DAYS
 from infostrada.documents.forms import AssignForm, CommentForm, RegisterIncomingForm
 from infostrada.documents.models import Assignment, Case, CaseEvent, Document, IncomingItem
 from infostrada.documents.services import correspondence
@@ -24,8 +25,33 @@ from infostrada.documents.services.correspondence import IncomingData
 from infostrada.documents.services.drafting import approval_queue
 from infostrada.documents.views.common import actor, apply_errors, frame, upload_list
 
-DUE_SOON_DAYS = 7
 LIST_LIMIT = 50
+PENDING_COLUMNS = (
+    "id",
+    "unit_id",
+    "item_id",
+    "case_id",
+    "department_id",
+    "assignee_id",
+    "assigned_by_id",
+    "instruction",
+    "due_on",
+    "item__id",
+    "item__unit_id",
+    "item__year",
+    "item__number",
+    "item__subject",
+    "case__id",
+    "case__unit_id",
+    "case__signature",
+    "case__title",
+    "department__id",
+    "department__symbol",
+    "assigned_by__id",
+    "assigned_by__username",
+    "assigned_by__first_name",
+    "assigned_by__last_name",
+)
 
 
 @official()
@@ -40,12 +66,14 @@ def tasks(request: HttpRequest) -> HttpResponse:
         .filter(status=Assignment.Status.PENDING)
         .filter(Q(assignee_id__in=people) | Q(assignee__isnull=True, department_id__in=departments))
         .select_related("item", "case", "department", "assigned_by")
+        # only what the list shows: up to 50 rows of five joined tables
+        .only(*PENDING_COLUMNS)
         .order_by("due_on", "created_at")[:LIST_LIMIT]
     )
     my_cases = (
         Case.objects.for_unit(unit)
         .filter(assignee_id__in=people, status__in=[Case.Status.OPEN, Case.Status.SUSPENDED])
-        .select_related("department")
+        .only("id", "unit_id", "signature", "title", "status", "deadline")
         .order_by("deadline", "opened_at")[:LIST_LIMIT]
     )
     approvals = approval_queue(actor(request), unit)[:LIST_LIMIT]
