@@ -7,6 +7,13 @@ from django.utils import translation
 
 from infostrada.tenancy.models import Unit
 from infostrada.testing import UnitFactory
+from infostrada.testing_browser import launched_chromium
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """One headless Chromium for every browser test of the session (pytest -m browser)."""
+    yield from launched_chromium()
 
 
 @pytest.fixture(autouse=True)

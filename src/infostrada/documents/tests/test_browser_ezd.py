@@ -15,34 +15,16 @@ import pytest
 from django.utils import timezone
 
 from infostrada.documents.models import Case, Document, FileClass, OutgoingItem
-from infostrada.portal.tests.test_browser import CHROMIUM_ARGS, serious_violations
 from infostrada.testing import DEMO_PASSWORD, UserFactory
+from infostrada.testing_browser import serious_violations
 
 from .conftest import pdf_bytes, setup_unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    import os
-    import shutil
-
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    executable = os.environ.get("INFOSTRADA_CHROMIUM", shutil.which("chromium") or "")
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def session(chromium, live_server, username: str | None):  # type: ignore[no-untyped-def]
-    context = chromium.new_context(locale="pl-PL", java_script_enabled=False, accept_downloads=True)
+def session(browser, live_server, username: str | None):  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="pl-PL", java_script_enabled=False, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     if username:
@@ -54,7 +36,7 @@ def session(chromium, live_server, username: str | None):  # type: ignore[no-unt
 
 
 def test_a_letter_becomes_a_case_a_reply_a_delivery_and_an_archived_file(
-    chromium, live_server, lubicz, nieszawka, tmp_path
+    browser, live_server, lubicz, nieszawka, tmp_path
 ):
     ezd = setup_unit(lubicz, "lubicz")
     resident = UserFactory(
@@ -70,7 +52,7 @@ def test_a_letter_becomes_a_case_a_reply_a_delivery_and_an_archived_file(
         visited[name] = (page.url, page.context.storage_state())
 
     # 1. the chancellery registers the paper letter with its scan and assigns it to ZP
-    clerk = session(chromium, live_server, ezd.kancelaria.username)
+    clerk = session(browser, live_server, ezd.kancelaria.username)
     clerk.goto(f"{base}/kancelaria/")
     audit(clerk, "chancellery")
     clerk.check("#id_party_kind_0")  # a person
@@ -91,7 +73,7 @@ def test_a_letter_becomes_a_case_a_reply_a_delivery_and_an_archived_file(
     assert f"1/{year}" in clerk.inner_text(".messages")
 
     # 2. the case officer accepts it and opens a case with the right signature
-    officer = session(chromium, live_server, ezd.referent.username)
+    officer = session(browser, live_server, ezd.referent.username)
     officer.goto(f"{base}/")
     audit(officer, "tasks")
     officer.click(f"text=1/{year}")
@@ -120,7 +102,7 @@ def test_a_letter_becomes_a_case_a_reply_a_delivery_and_an_archived_file(
     assert draft.status == "in_approval"
 
     # 4. the head of department approves, seals and dispatches it to the portal account
-    head = session(chromium, live_server, ezd.kierownik.username)
+    head = session(browser, live_server, ezd.kierownik.username)
     head.goto(f"{base}/akceptacje/")
     audit(head, "approvals")
     head.click("text=Wypis z miejscowego planu")
@@ -135,7 +117,7 @@ def test_a_letter_becomes_a_case_a_reply_a_delivery_and_an_archived_file(
     assert f"1/{year}" in head.inner_text(".messages")
 
     # 5. the resident opens the letter in their account: that is the delivery
-    citizen = session(chromium, live_server, resident.username)
+    citizen = session(browser, live_server, resident.username)
     citizen.goto(f"{live_server.url}/konto/skrzynka/")
     audit(citizen, "letters")
     citizen.click("text=Wypis z miejscowego planu")
@@ -156,7 +138,7 @@ def test_a_letter_becomes_a_case_a_reply_a_delivery_and_an_archived_file(
     # 7. every page type of the path has no serious or critical axe-core violation
     violations = {}
     for name, (url, state) in visited.items():
-        context = chromium.new_context(locale="pl-PL", storage_state=state)
+        context = browser.new_context(locale="pl-PL", storage_state=state)
         page = context.new_page()
         page.goto(url)
         violations[name] = serious_violations(page)

@@ -49,6 +49,10 @@ def test_an_upload_imports_and_shows_the_report(gis_client, lubicz):
     body = response.content.decode()
     assert 'id="report"' in body and "dzialki.gml" in body
     assert Parcel.objects.for_unit(lubicz).count() == 4
+    # "Updated" is a count in the report and a date in the layer list (msgctxt)
+    assert '<th scope="col">Zaktualizowane</th>' in body
+    layers = gis_client.get(url(lubicz)).content.decode()
+    assert '<th scope="col">Ostatnia zmiana</th>' in layers
 
 
 def test_problems_are_listed_with_the_identifier(gis_client, lubicz):
