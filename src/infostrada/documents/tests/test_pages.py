@@ -24,6 +24,33 @@ from .conftest import actor, pdf_bytes
 pytestmark = pytest.mark.django_db
 
 
+def email_letter(ezd, subject: str) -> IncomingItem:  # type: ignore[no-untyped-def]
+    """A letter registered by the chancellery, as it arrives by e-mail."""
+    from infostrada.documents.services import correspondence
+    from infostrada.documents.services.correspondence import IncomingData
+
+    return correspondence.register_incoming(
+        actor=actor(ezd.kancelaria),
+        unit=ezd.unit,
+        data=IncomingData(
+            channel="email",
+            received_on=timezone.localdate(),
+            subject=subject,
+            party_kind="person",
+            last_name="Nowak",
+        ),
+    )
+
+
+def queries_and_page(client, url: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url).content.decode()
+    return len(ctx.captured_queries), page
+
+
 def test_the_chancellery_registers_a_letter_with_a_scan_and_assigns_it(client, ezd):
     client.force_login(ezd.kancelaria)
     response = client.post(
@@ -189,19 +216,8 @@ def test_case_search_on_the_page_finds_by_inflected_words(client, ezd):
 
 def test_my_tasks_list_what_waits_for_the_official(client, ezd):
     from infostrada.documents.services import correspondence
-    from infostrada.documents.services.correspondence import IncomingData
 
-    item = correspondence.register_incoming(
-        actor=actor(ezd.kancelaria),
-        unit=ezd.unit,
-        data=IncomingData(
-            channel="email",
-            received_on=timezone.localdate(),
-            subject="Pytanie o plan",
-            party_kind="person",
-            last_name="Nowak",
-        ),
-    )
+    item = email_letter(ezd, "Pytanie o plan")
     correspondence.assign(
         actor=actor(ezd.kancelaria),
         unit=ezd.unit,
@@ -249,27 +265,13 @@ def test_deadlines_on_my_tasks_say_how_many_days_are_left_or_overdue(client, ezd
 
 def test_my_tasks_runs_as_many_queries_for_many_rows_as_for_one(client, ezd):
     """The lists load only the columns they show; none is fetched again per row."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from infostrada.documents.services import correspondence
-    from infostrada.documents.services.correspondence import IncomingData
 
     wz = FileClass.objects.for_unit(ezd.unit).get(symbol="6730")
 
     def add_work(n: int) -> None:
         for k in range(n):
-            item = correspondence.register_incoming(
-                actor=actor(ezd.kancelaria),
-                unit=ezd.unit,
-                data=IncomingData(
-                    channel="email",
-                    received_on=timezone.localdate(),
-                    subject=f"Pismo {k}",
-                    party_kind="person",
-                    last_name="Nowak",
-                ),
-            )
+            item = email_letter(ezd, f"Pismo {k}")
             correspondence.assign(
                 actor=actor(ezd.kancelaria),
                 unit=ezd.unit,
@@ -292,17 +294,12 @@ def test_my_tasks_runs_as_many_queries_for_many_rows_as_for_one(client, ezd):
                 instruction="Przejrzeć",
             )
 
-    def queries() -> tuple[int, str]:
-        with CaptureQueriesContext(connection) as ctx:
-            page = client.get("/urzad/lubicz/ezd/").content.decode()
-        return len(ctx.captured_queries), page
-
     client.force_login(ezd.referent)
     add_work(1)
-    queries()  # the session's first request saves it once
-    one, _page = queries()
+    queries_and_page(client, "/urzad/lubicz/ezd/")  # the session's first request saves it
+    one, _page = queries_and_page(client, "/urzad/lubicz/ezd/")
     add_work(4)
-    many, page = queries()
+    many, page = queries_and_page(client, "/urzad/lubicz/ezd/")
     assert many == one
     assert page.count("Załatwić") == 5 and "Pismo 3" in page and "Sprawa 3" in page
     assert page.count("Przejrzeć") == 5
@@ -312,8 +309,6 @@ def test_my_tasks_runs_as_many_queries_for_many_rows_as_for_one(client, ezd):
 @pytest.mark.parametrize("query", ["", "?q=remont+szkoły", "?q=remont&status=open"])
 def test_the_case_list_runs_as_many_queries_for_many_rows_as_for_one(client, ezd, query):
     from django.contrib.auth import get_user_model
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     wz = FileClass.objects.for_unit(ezd.unit).get(symbol="6730")
     get_user_model().objects.filter(pk=ezd.referent.pk).update(first_name="Anna")
@@ -328,17 +323,13 @@ def test_the_case_list_runs_as_many_queries_for_many_rows_as_for_one(client, ezd
                 title=f"Remont szkoły nr {k}",
             )
 
-    def queries() -> tuple[int, str]:
-        with CaptureQueriesContext(connection) as ctx:
-            page = client.get(f"/urzad/lubicz/ezd/sprawy/{query}").content.decode()
-        return len(ctx.captured_queries), page
-
+    url = f"/urzad/lubicz/ezd/sprawy/{query}"
     client.force_login(ezd.referent)
     open_cases(1)
-    queries()  # the session's first request saves it once
-    one, _page = queries()
+    queries_and_page(client, url)  # the session's first request saves it
+    one, _page = queries_and_page(client, url)
     open_cases(4)
-    many, page = queries()
+    many, page = queries_and_page(client, url)
     assert many == one
     assert page.count("Remont szkoły nr") == 5 and page.count("Anna") >= 5
 
