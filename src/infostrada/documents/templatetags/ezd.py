@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from infostrada.documents.deadlines import DUE_SOON_DAYS
+from infostrada.documents.models import Case
 
 register = template.Library()
 
@@ -27,7 +28,7 @@ def deadline(case: Any, days_left: int | None) -> SafeString | str:
         return "—"
     day = case.deadline.isoformat()
     shown = format_html('<time datetime="{}">{}</time>', day, day)
-    if case.status == "closed" or days_left is None:
+    if case.status == Case.Status.CLOSED or days_left is None:
         return shown
     if days_left < 0:
         css = " overdue"
