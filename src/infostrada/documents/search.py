@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from infostrada.audit.context import Actor
@@ -163,6 +164,18 @@ def reindex_cases(cases: Any) -> int:
             reindex_case(case)
         count += 1
     return count
+
+
+def ranked_page(cases: QuerySet[Case], ranked: list[int], limit: int) -> list[Case]:
+    """The first ``limit`` ranked case ids that ``cases`` (with its filters) holds, in rank order.
+
+    Which ids pass is asked for ids only, then only the page's cases are
+    loaded: up to 500 ranked cases were loaded whole to show 50.
+    """
+    passing = set(cases.filter(pk__in=ranked).values_list("pk", flat=True))
+    page = [pk for pk in ranked if pk in passing][:limit]
+    found = {c.pk: c for c in cases.filter(pk__in=page)}
+    return [found[pk] for pk in page]
 
 
 def search_cases(

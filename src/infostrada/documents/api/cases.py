@@ -138,11 +138,7 @@ def _ranked(actor: Actor, unit: Unit, qs: QuerySet[Case], q: str, limit: int) ->
     ranked = [pk for pk, _score in search.search_cases(actor, unit, q, limit=SEARCH_WINDOW)]
     if not ranked:
         return []
-    # Which of the ranked cases pass the filters (ids only), then load the page.
-    passing = set(qs.filter(pk__in=ranked).values_list("pk", flat=True))
-    page = [pk for pk in ranked if pk in passing][:limit]
-    found = {c.pk: c for c in qs.filter(pk__in=page)}
-    return [found[pk] for pk in page]
+    return search.ranked_page(qs, ranked, limit)
 
 
 @router.get(

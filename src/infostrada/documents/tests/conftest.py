@@ -5,14 +5,18 @@ from __future__ import annotations
 import io
 import types
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.utils import timezone
 from reportlab.pdfgen import canvas
 
 from infostrada.accounts.roles import Role
 from infostrada.audit.context import Actor
 from infostrada.documents import seal
-from infostrada.documents.services import organisation
+from infostrada.documents.models import FileClass, IncomingItem
+from infostrada.documents.services import cases, correspondence, organisation
+from infostrada.documents.services.correspondence import IncomingData
 from infostrada.testing import UserFactory, official
 
 JRWA = Path(organisation.__file__).resolve().parent.parent / "data" / "jrwa_demo_gmina.csv"
@@ -29,6 +33,43 @@ def pdf_bytes(text: str = "Wniosek o wydanie wypisu") -> bytes:
 
 def actor(user) -> Actor:  # type: ignore[no-untyped-def]
     return Actor(kind="user", id=str(user.pk), name=user.username, user=user)
+
+
+def register(ezd, subject: str = "Pismo", **overrides: Any) -> IncomingItem:  # type: ignore[no-untyped-def]
+    """A paper letter with its scan, registered by the chancellery."""
+    data = IncomingData(
+        channel="paper",
+        received_on=timezone.localdate(),
+        subject=subject,
+        party_kind="institution",
+        institution="Nadleśnictwo Toruń",
+        **overrides,
+    )
+    return correspondence.register_incoming(
+        actor=actor(ezd.kancelaria), unit=ezd.unit, data=data, files=[("pismo.pdf", pdf_bytes())]
+    )
+
+
+def open_case(ezd, department=None, symbol: str = "6727", title: str = "Sprawa", **kw):  # type: ignore[no-untyped-def]
+    """A case opened by the department's case officer (ZP: referent, OR: referent_or)."""
+    department = department or ezd.ZP
+    officer = ezd.referent if department == ezd.ZP else ezd.referent_or
+    if kw.get("item") is not None:  # the chancellery routes the letter to the officer first
+        correspondence.assign(
+            actor=actor(ezd.kancelaria),
+            unit=ezd.unit,
+            item=kw["item"],
+            department=department,
+            assignee=officer,
+        )
+    return cases.open_case(
+        actor=actor(officer),
+        unit=ezd.unit,
+        department=department,
+        file_class=FileClass.objects.for_unit(ezd.unit).get(symbol=symbol),
+        title=title,
+        **kw,
+    )
 
 
 def setup_unit(unit, prefix: str) -> types.SimpleNamespace:  # type: ignore[no-untyped-def]

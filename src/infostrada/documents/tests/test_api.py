@@ -36,7 +36,7 @@ from infostrada.documents.models import (
 from infostrada.documents.services import cases, correspondence
 from infostrada.documents.services.correspondence import IncomingData
 
-from .conftest import SYSTEM, actor, pdf_bytes
+from .conftest import SYSTEM, actor, open_case, pdf_bytes, register
 
 pytestmark = pytest.mark.django_db
 
@@ -96,41 +96,6 @@ def png_bytes() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (4, 4), "white").save(out, format="PNG")
     return out.getvalue()
-
-
-def register(ezd, subject: str = "Pismo", **overrides: Any) -> IncomingItem:  # type: ignore[no-untyped-def]
-    data = IncomingData(
-        channel="paper",
-        received_on=timezone.localdate(),
-        subject=subject,
-        party_kind="institution",
-        institution="Nadleśnictwo Toruń",
-        **overrides,
-    )
-    return correspondence.register_incoming(
-        actor=actor(ezd.kancelaria), unit=ezd.unit, data=data, files=[("pismo.pdf", pdf_bytes())]
-    )
-
-
-def open_case(ezd, department=None, symbol: str = "6727", title: str = "Sprawa", **kw):  # type: ignore[no-untyped-def]
-    department = department or ezd.ZP
-    officer = ezd.referent if department == ezd.ZP else ezd.referent_or
-    if kw.get("item") is not None:  # the chancellery routes the letter to the officer first
-        correspondence.assign(
-            actor=actor(ezd.kancelaria),
-            unit=ezd.unit,
-            item=kw["item"],
-            department=department,
-            assignee=officer,
-        )
-    return cases.open_case(
-        actor=actor(officer),
-        unit=ezd.unit,
-        department=department,
-        file_class=FileClass.objects.for_unit(ezd.unit).get(symbol=symbol),
-        title=title,
-        **kw,
-    )
 
 
 def state(unit: Any) -> dict[str, int]:

@@ -19,27 +19,9 @@ from infostrada.documents.models import (
 )
 from infostrada.documents.services import cases
 
-from .conftest import actor, pdf_bytes
+from .conftest import actor, open_case, pdf_bytes, register
 
 pytestmark = pytest.mark.django_db
-
-
-def email_letter(ezd, subject: str) -> IncomingItem:  # type: ignore[no-untyped-def]
-    """A letter registered by the chancellery, as it arrives by e-mail."""
-    from infostrada.documents.services import correspondence
-    from infostrada.documents.services.correspondence import IncomingData
-
-    return correspondence.register_incoming(
-        actor=actor(ezd.kancelaria),
-        unit=ezd.unit,
-        data=IncomingData(
-            channel="email",
-            received_on=timezone.localdate(),
-            subject=subject,
-            party_kind="person",
-            last_name="Nowak",
-        ),
-    )
 
 
 def queries_and_page(client, url: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
@@ -217,7 +199,7 @@ def test_case_search_on_the_page_finds_by_inflected_words(client, ezd):
 def test_my_tasks_list_what_waits_for_the_official(client, ezd):
     from infostrada.documents.services import correspondence
 
-    item = email_letter(ezd, "Pytanie o plan")
+    item = register(ezd, "Pytanie o plan")
     correspondence.assign(
         actor=actor(ezd.kancelaria),
         unit=ezd.unit,
@@ -239,11 +221,8 @@ def test_deadlines_on_my_tasks_say_how_many_days_are_left_or_overdue(client, ezd
     from django.conf import settings
 
     today = timezone.localdate()
-    wz = FileClass.objects.for_unit(ezd.unit).get(symbol="6730")
     for title, days in (("Po terminie", -3), ("Dziś", 0), ("Za tydzień", 7), ("Za miesiąc", 20)):
-        case = cases.open_case(
-            actor=actor(ezd.referent), unit=ezd.unit, department=ezd.ZP, file_class=wz, title=title
-        )
+        case = open_case(ezd, symbol="6730", title=title)
         deadline = today + datetime.timedelta(days=days)
         Case.objects.for_unit(ezd.unit).filter(pk=case.pk).update(deadline=deadline)
     client.force_login(ezd.referent)
@@ -267,11 +246,9 @@ def test_my_tasks_runs_as_many_queries_for_many_rows_as_for_one(client, ezd):
     """The lists load only the columns they show; none is fetched again per row."""
     from infostrada.documents.services import correspondence
 
-    wz = FileClass.objects.for_unit(ezd.unit).get(symbol="6730")
-
     def add_work(n: int) -> None:
         for k in range(n):
-            item = email_letter(ezd, f"Pismo {k}")
+            item = register(ezd, f"Pismo {k}")
             correspondence.assign(
                 actor=actor(ezd.kancelaria),
                 unit=ezd.unit,
@@ -279,13 +256,7 @@ def test_my_tasks_runs_as_many_queries_for_many_rows_as_for_one(client, ezd):
                 department=ezd.ZP,
                 instruction="Załatwić",
             )
-            case = cases.open_case(
-                actor=actor(ezd.referent),
-                unit=ezd.unit,
-                department=ezd.ZP,
-                file_class=wz,
-                title=f"Sprawa {k}",
-            )
+            case = open_case(ezd, symbol="6730", title=f"Sprawa {k}")
             correspondence.assign(
                 actor=actor(ezd.sekretarz),
                 unit=ezd.unit,
@@ -310,18 +281,11 @@ def test_my_tasks_runs_as_many_queries_for_many_rows_as_for_one(client, ezd):
 def test_the_case_list_runs_as_many_queries_for_many_rows_as_for_one(client, ezd, query):
     from django.contrib.auth import get_user_model
 
-    wz = FileClass.objects.for_unit(ezd.unit).get(symbol="6730")
     get_user_model().objects.filter(pk=ezd.referent.pk).update(first_name="Anna")
 
     def open_cases(n: int) -> None:
         for k in range(n):
-            cases.open_case(
-                actor=actor(ezd.referent),
-                unit=ezd.unit,
-                department=ezd.ZP,
-                file_class=wz,
-                title=f"Remont szkoły nr {k}",
-            )
+            open_case(ezd, symbol="6730", title=f"Remont szkoły nr {k}")
 
     url = f"/urzad/lubicz/ezd/sprawy/{query}"
     client.force_login(ezd.referent)

@@ -77,13 +77,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
             ranked = [
                 pk for pk, _score in search.search_cases(actor(request), unit, data["q"], limit=200)
             ]
-            visible = visible.filter(pk__in=ranked)
     if ranked is not None:
-        # which ranked cases pass the filters (ids only), then load the page
-        passing = set(visible.values_list("pk", flat=True))
-        page = [pk for pk in ranked if pk in passing][:LIST_LIMIT]
-        found = {c.pk: c for c in visible.filter(pk__in=page)}
-        rows = [found[pk] for pk in page]
+        rows = search.ranked_page(visible, ranked, LIST_LIMIT)
     else:
         rows = list(visible.order_by("-opened_at", "-pk")[:LIST_LIMIT])
     for case in rows:
