@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -230,6 +231,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Leaflet's own files, as the django-leaflet package ships them. Its Django app
+# is not installed (it needs GeoDjango's GDAL, which DESIGN.md rules out), so
+# its static directory is named here for `collectstatic`: without it the
+# manifest storage cannot name leaflet.js and the map viewer was a 500.
+STATICFILES_DIRS = [Path(import_module("leaflet").__file__).resolve().parent / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
