@@ -27,7 +27,6 @@ A parcel's identifier contains ``/`` (``123/4``); in URLs it is written with
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -38,6 +37,7 @@ from django.utils.translation import gettext as _
 from infostrada.geo.identifiers import IdentifierError, parse_parcel_id, valid_parcel_number
 from infostrada.geo.models import Layer, Parcel, Precinct
 from infostrada.tenancy.models import Unit
+from infostrada.tenancy.text import fold
 
 MAX_QUERY = 100
 LIMIT = 50
@@ -45,7 +45,6 @@ CACHE_SECONDS = 3600
 # Words that addresses write in different ways ("ul. Toruńska", "Toruńska"):
 # left out of the query unless nothing else remains.
 _ADDRESS_NOISE = frozenset({"ul", "al", "os", "pl", "nr", "dz", "m"})
-_SPECIAL = str.maketrans({"ł": "l", "Ł": "l", "ß": "ss", "đ": "d", "Đ": "d"})
 _WORD = re.compile(r"[^\W_]+")
 _TERC_PART = re.compile(r"^(\d{6})_?(\d)(?=\.|$)")
 _PARTIAL_ID = re.compile(r"^\d{6}_\d(?:\.\d{1,4}(?:\.(?:AR_\d{1,4}\.?)?[\d/]*)?)?\.?$")
@@ -58,9 +57,8 @@ _NUMBER_ONLY = re.compile(rf"^(?:(?:dz|działka|dzialka|nr)\.?\s*)?(?P<number>{_
 
 
 def normalise(text: str) -> str:
-    """Lower case without diacritics (ł → l too, which Unicode does not decompose)."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL).lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Lower case without diacritics, as every finder folds (``tenancy.text.fold``)."""
+    return fold(text)
 
 
 def words(text: str) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from django.urls import get_script_prefix
 from django.utils.translation import gettext_lazy as _
 
 from infostrada.tenancy.teryt import Kind, TercError, parse_terc
+from infostrada.tenancy.text import fold
 
 
 def validate_terc(value: str) -> None:
@@ -46,13 +47,29 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(parent=powiat, kind__in=Kind.GMINA_KINDS)
 
     def search(self, text: str) -> UnitQuerySet:
-        """By name or TERC prefix, as typed into the regional search box."""
+        """By name or TERC prefix, as typed into the regional search box.
+
+        Names match case- and diacritics-insensitively ("torun" finds Toruń,
+        "LODZ" finds Łódź; ``tenancy.text.fold``). Neither database folds ł
+        or diacritics the same way (SQLite's LIKE folds ASCII only, PostgreSQL
+        needs the unaccent extension), so the names are folded in Python. A
+        region has a few hundred units and the whole country fewer than 3,000,
+        so reading (pk, name, official name) of the candidates costs about a
+        millisecond, and the result stays a queryset (counting, paging, more
+        filters) through its primary keys.
+        """
         text = text.strip()
         if not text:
             return self
         if text.isdigit():
             return self.filter(teryt__startswith=text)
-        return self.filter(models.Q(name__icontains=text) | models.Q(official_name__icontains=text))
+        needle = fold(text)
+        matching = [
+            pk
+            for pk, name, official_name in self.values_list("pk", "name", "official_name")
+            if needle in fold(name) or needle in fold(official_name)
+        ]
+        return self.filter(pk__in=matching)
 
 
 class Unit(models.Model):
