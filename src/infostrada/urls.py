@@ -19,6 +19,12 @@ urlpatterns = [
     path("", include("infostrada.portal.urls")),
 ]
 
+# Error pages in the portal's layout and language (portal/errors.py); the
+# unit-host URLconf (portal/unit_host_urls.py) names the same handlers.
+handler403 = "infostrada.portal.errors.forbidden"
+handler404 = "infostrada.portal.errors.not_found"
+handler500 = "infostrada.portal.errors.server_error"
+
 if settings.BENCH_CEILING:
     from infostrada.portal.views import bench_bare
 

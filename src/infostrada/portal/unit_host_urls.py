@@ -14,3 +14,7 @@ urlpatterns = [
     path("deklaracja-dostepnosci/", views.accessibility, name="host_accessibility"),
     *platform_urls.urlpatterns,
 ]
+
+handler403 = platform_urls.handler403
+handler404 = platform_urls.handler404
+handler500 = platform_urls.handler500

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from infostrada.accounts import permissions
@@ -105,6 +106,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@public
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``: browsers and feed readers ask for it whatever the page links.
+
+    A permanent redirect to the hashed static file, which WhiteNoise serves
+    with a far-future cache header.
+    """
+    return HttpResponsePermanentRedirect(static("portal/favicon.ico"))
 
 
 @official(unit=False)
