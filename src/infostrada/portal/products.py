@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from infostrada.geo.viewer import has_map
+from infostrada.portal.menu import issues_zoning_extracts
 from infostrada.tenancy.models import Unit
 
 
@@ -48,5 +49,16 @@ register(
         ),
         url=lambda unit: reverse("geoportal:viewer", kwargs={"unit_slug": unit.slug}),
         available=has_map,
+    )
+)
+register(
+    Product(
+        key="zoning_extract",
+        title=_("Zoning extract (wypis i wyrys)"),
+        description=_(
+            "Request an extract and a map from the local zoning plan for your parcels online."
+        ),
+        url=lambda unit: reverse("zoning_extract:request", kwargs={"unit_slug": unit.slug}),
+        available=issues_zoning_extracts,
     )
 )
