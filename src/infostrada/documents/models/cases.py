@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from infostrada.audit.labels import system_actor_label
 from infostrada.documents.models.correspondence import Correspondent
 from infostrada.tenancy.scoping import TenantManager
 
@@ -282,6 +283,20 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pk}: {self.status}"
+
+    @property
+    def sent_by(self) -> str:
+        """Who routed it, in words: the official, or the system that routed it on its own.
+
+        Only the intake routes without a person (an electronic submission such
+        as a zoning-extract request goes straight to its department), and its
+        internal name (``intake:zoning-extract``) means nothing to an official.
+        """
+        if self.assigned_by_id is not None:
+            user = self.assigned_by
+            return user.get_full_name() or user.get_username()
+        electronic = self.item_id is not None and bool(self.item.source_system)
+        return system_actor_label("intake:" if electronic else "")
 
 
 class CaseEvent(models.Model):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from infostrada.audit.context import Actor
+from infostrada.audit.labels import actor_label
 from infostrada.documents.models import CaseEvent, Document, DocumentVersion
 
 
@@ -49,10 +50,12 @@ def event(
 
 
 def _actor_label(actor: Actor) -> str:
+    """The metryka's "who": a person by name, a system in words (never ``intake:...``)."""
     user = user_of(actor)
     if user is not None:
         return (user.get_full_name() or user.get_username())[:200]
-    return actor.name[:200] or actor.kind
+    with office_language():
+        return actor_label(actor.kind, actor.name)[:200]
 
 
 @dataclass(frozen=True)

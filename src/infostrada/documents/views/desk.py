@@ -41,6 +41,7 @@ PENDING_COLUMNS = (
     "item__year",
     "item__number",
     "item__subject",
+    "item__source_system",
     "case__id",
     "case__unit_id",
     "case__signature",

@@ -1,0 +1,16 @@
+"""The geoportal's audit actions and system actors in words (see audit.labels)."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from infostrada.audit.labels import register_actions, register_system_actors
+
+register_system_actors({"geo-import": _("System — spatial data import")})
+
+register_actions(
+    {
+        "geo.import": pgettext_lazy("audit action", "Spatial data imported"),
+        "geo.layer.created": pgettext_lazy("audit action", "Layer created"),
+        "geo.zoning_extract.requested": pgettext_lazy("audit action", "Zoning extract requested"),
+    }
+)
