@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import base64
 from typing import Any
+from urllib.parse import urlsplit
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -145,6 +148,36 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
             "required": services.totp_required_for(user),
         },
     )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view, with links built on ``PUBLIC_URL``, never on the request's host.
+
+    Django builds the link from ``get_current_site(request)``, i.e. the Host
+    header; a forged Host (any name in ALLOWED_HOSTS, which includes units'
+    own domains and patterns) would make the mail carry a link to a host the
+    attacker chooses, and the reset token with it (Host header poisoning).
+    """
+
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    template_name = "accounts/password_reset_form.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        public = urlsplit(settings.PUBLIC_URL)
+        form.save(
+            domain_override=public.netloc,
+            use_https=public.scheme == "https",
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            html_email_template_name=self.html_email_template_name,
+            extra_email_context={"public_url": settings.PUBLIC_URL.rstrip("/")},
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 # --- unit administrator -----------------------------------------------------

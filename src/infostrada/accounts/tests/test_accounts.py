@@ -216,3 +216,17 @@ def test_citizen_with_invalid_pesel_is_refused(db):
             pesel="12345678901",
         )
     assert not User.objects.filter(username="jan").exists()
+
+
+def test_password_reset_link_uses_the_public_url_not_the_host_header(
+    client, lubicz, mailoutbox, settings
+):
+    """A forged Host (any allowed name, e.g. a unit's own domain) must not reach the link."""
+    user = official(lubicz, Role.CASE_OFFICER)
+    response = client.post(
+        reverse("accounts:password_reset"), {"email": user.email}, HTTP_HOST="localhost:6666"
+    )
+    assert response.status_code == 302
+    body = mailoutbox[0].body
+    assert "localhost:6666" not in body
+    assert f"{settings.PUBLIC_URL}/konto/haslo/reset/" in body
