@@ -183,3 +183,33 @@ def test_an_account_without_e_mail_cannot_enrol(client, lubicz):
     client.force_login(user)
     page = client.get(SETUP)
     assert page.status_code == 200 and "<svg" not in page.content.decode()
+
+
+def _staff(lubicz):
+    user = official(lubicz, Role.CASE_OFFICER)
+    user.is_staff = user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    return user
+
+
+def test_the_admin_needs_the_second_factor(client, lubicz):
+    staff = _staff(lubicz)
+    client.force_login(staff)  # a password-only session
+    response = client.get("/admin/", follow=True)
+    assert response.redirect_chain and "/admin/" not in response.redirect_chain[-1][0]
+    assert client.get("/admin/accounts/user/").status_code == 302
+    # the admin's own login form does not let a password through either
+    client.logout()
+    login = client.post(
+        "/admin/login/", {"username": staff.username, "password": DEMO_PASSWORD}, follow=True
+    )
+    assert not login.wsgi_request.user.is_authenticated
+    assert client.get("/admin/").status_code == 302
+
+
+def test_the_admin_opens_after_the_second_factor(client, lubicz):
+    staff = _staff(lubicz)
+    device = TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    client.post(reverse("accounts:login"), {"username": staff.username, "password": DEMO_PASSWORD})
+    client.post(reverse("accounts:otp_verify"), {"token": f"{totp(device.bin_key):06d}"})
+    assert client.get("/admin/").status_code == 200
