@@ -77,7 +77,7 @@ ALLOWED_HOSTS = declare(
 CSRF_TRUSTED_ORIGINS = [f"{_public.scheme}://{_public.netloc}"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "infostrada.accounts.apps.SecondFactorAdminConfig",  # django.contrib.admin, 2FA
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

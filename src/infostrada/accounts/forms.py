@@ -41,6 +41,18 @@ class TokenForm(forms.Form):
     )
 
 
+class EnrolmentForm(TokenForm):
+    """The new app's code and the code e-mailed to the account's address."""
+
+    email_code = forms.RegexField(
+        label=_("Code from the e-mail"),
+        regex=r"^\d{8}$",
+        max_length=8,
+        error_messages={"invalid": _("Enter the 8 digits from the e-mail.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
 class OfficialForm(forms.Form):
     username = forms.RegexField(label=_("Login"), regex=r"^[\w.@+-]+$", max_length=150)
     first_name = forms.CharField(label=_("First name"), max_length=150)

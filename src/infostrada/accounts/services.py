@@ -10,12 +10,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from infostrada.accounts import permissions
+from infostrada.accounts.enrolment import Enrolment
 from infostrada.accounts.models import (
     ApiClient,
     Citizen,
@@ -184,15 +187,48 @@ def totp_required_for(user: Any) -> bool:
     )
 
 
-def confirm_totp_device(*, actor: Actor, user: User, device: Any, token: str) -> bool:
-    """Confirm a newly enrolled TOTP device by a first correct code."""
-    if not device.verify_token(token):
-        return False
+def send_enrolment_code(*, user: User, code: str) -> None:
+    """E-mail the one-time code that proves an enrolment is made by the account's owner.
+
+    The address is the one the unit administrator registered, so a stranger
+    holding only the password cannot complete an enrolment; an unexpected
+    message also warns the official that their password is known.
+    """
+    subject = _("Code for setting up the second factor")
+    body = render_to_string(
+        "accounts/totp_enrolment_email.txt", {"user": user, "code": code}
+    ).strip()
+    EmailMessage(subject, body, to=[user.email]).send()
+
+
+def enrol_totp_device(
+    *, actor: Actor, user: User, enrolment: Enrolment, token: str, email_code: str
+) -> Any | None:
+    """Bind a new authenticator app to ``user``: both codes right, no device yet.
+
+    Returns the confirmed device, or None when a code is wrong (the caller
+    counts the attempt). Refuses an account that already has a confirmed
+    device: a second factor is not replaced by someone who has only the
+    password (the unit administrator removes the old device first).
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if enrolment.user_id != user.pk:
+        raise PermissionDenied("enrolment belongs to another account")
+    step = enrolment.totp_step(token)
+    if step is None or not enrolment.email_code_matches(email_code):
+        return None
     with transaction.atomic():
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
+        # The user row serialises two sessions enrolling the same account at once.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            raise ValidationError(_("This account already has an authenticator app."))
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(
+            user=user, name="aplikacja", key=enrolment.key, confirmed=True, last_t=step
+        )
         audit.record(actor, None, "accounts.totp.enrolled", user, changes={"device": device.name})
-    return True
+    return device
 
 
 def record_login(*, user: User, second_factor: bool) -> None:

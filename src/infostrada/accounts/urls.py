@@ -18,13 +18,7 @@ urlpatterns = [
     path("konto/drugi-skladnik/", views.totp_setup, name="totp_setup"),
     path(
         "konto/haslo/reset/",
-        _reset(
-            auth_views.PasswordResetView,
-            "accounts/password_reset_form.html",
-            email_template_name="accounts/password_reset_email.txt",
-            subject_template_name="accounts/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
-        ),
+        account(views.PasswordResetView.as_view()),
         name="password_reset",
     ),
     path(

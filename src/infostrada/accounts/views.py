@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Any
+from urllib.parse import urlsplit
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -26,8 +28,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from infostrada.accounts import services
 from infostrada.accounts.access import account, official, workbench_context
+from infostrada.accounts.enrolment import Enrolment
 from infostrada.accounts.forms import (
     ApiClientForm,
+    EnrolmentForm,
     GrantForm,
     LoginForm,
     OfficialForm,
@@ -37,7 +41,8 @@ from infostrada.accounts.forms import (
 from infostrada.accounts.models import ApiClient, Membership, UnitSecurityPolicy, User
 from infostrada.accounts.roles import MANAGE_API_CLIENTS, MANAGE_MEMBERS, MANAGE_SECURITY
 
-PENDING = "infostrada_otp_pending"
+PENDING = "infostrada_otp_pending"  # password right, TOTP code awaited
+ENROL_PENDING = "infostrada_enrol_pending"  # password right, an app must be enrolled first
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -63,13 +68,17 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
         next_url = _next_url(request)
+        state = {"user": user.pk, "backend": user.backend, "next": next_url}
         if user_has_device(user, confirmed=True):
-            request.session[PENDING] = {"user": user.pk, "backend": user.backend, "next": next_url}
+            request.session[PENDING] = state
             return redirect("accounts:otp_verify")
+        if services.totp_required_for(user):
+            # A password alone opens no session here: only an enrolment that
+            # the setup page accepts (see accounts/enrolment.py).
+            request.session[ENROL_PENDING] = state
+            return redirect("accounts:totp_setup")
         auth_login(request, user)
         services.record_login(user=user, second_factor=False)
-        if services.totp_required_for(user):
-            return redirect("accounts:totp_setup")
         return redirect(next_url or _after_login(user))
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)})
 
@@ -81,7 +90,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """Step two: the code from the official's authenticator app."""
     pending = request.session.get(PENDING)
-    if not pending and request.user.is_authenticated and user_has_device(request.user):
+    if (
+        not pending
+        and request.user.is_authenticated
+        and user_has_device(request.user, confirmed=True)
+    ):
         pending = {
             "user": request.user.pk,
             "backend": settings.AUTHENTICATION_BACKENDS[-1],
@@ -110,40 +123,125 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("portal:home")
 
 
+def _enrolling_user(request: HttpRequest) -> tuple[User | None, dict[str, Any] | None]:
+    """Who is enrolling: the logged-in user, or one who passed the password step only."""
+    if request.user.is_authenticated:
+        return request.user, None  # type: ignore[return-value]
+    pending = request.session.get(ENROL_PENDING)
+    if not isinstance(pending, dict):
+        return None, None
+    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    return user, (pending if user is not None else None)
+
+
 @account
+@sensitive_post_parameters()
+@csrf_protect
 @never_cache
 def totp_setup(request: HttpRequest) -> HttpResponse:
-    """Enrol an authenticator app: scan the QR code, confirm with a first code."""
-    user = request.user
-    if not user.is_authenticated:
+    """Enrol an authenticator app: scan the QR code, confirm with its code and the e-mailed one."""
+    user, pending = _enrolling_user(request)
+    if user is None:
         return redirect_to_login(request.get_full_path())
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if confirmed is not None:
+        Enrolment.discard(request.session)
+        if pending is not None or not request.user.is_verified():  # type: ignore[union-attr]
+            # Someone holding the password only: the existing device decides.
+            request.session.pop(ENROL_PENDING, None)
+            if pending is not None:
+                request.session[PENDING] = pending
+            return redirect("accounts:otp_verify")
         return render(request, "accounts/totp_setup.html", {"confirmed": confirmed})
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="aplikacja", confirmed=False)
-    form = TokenForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    required = services.totp_required_for(user)
+    if not user.email:
+        return render(request, "accounts/totp_setup.html", {"no_email": True})
+    enrolment = Enrolment.load(request.session, user.pk)
+    form = EnrolmentForm(request.POST if request.method == "POST" else None)
+    if enrolment is None:
+        enrolment, code = Enrolment.start(user.pk)
+        enrolment.save(request.session)
+        services.send_enrolment_code(user=user, code=code)
+        form = EnrolmentForm()  # a new secret: codes typed for an old one mean nothing
+    elif request.method == "POST" and form.is_valid():
         actor = services.actor_for_user(user)
-        if services.confirm_totp_device(
-            actor=actor, user=user, device=device, token=form.cleaned_data["token"]
-        ):
+        try:
+            device = services.enrol_totp_device(
+                actor=actor,
+                user=user,
+                enrolment=enrolment,
+                token=form.cleaned_data["token"],
+                email_code=form.cleaned_data["email_code"],
+            )
+        except ValidationError as exc:
+            Enrolment.discard(request.session)
+            request.session.pop(ENROL_PENDING, None)
+            messages.error(request, exc.messages[0])
+            return redirect("accounts:login")
+        if device is not None:
+            Enrolment.discard(request.session)
+            request.session.pop(ENROL_PENDING, None)
+            if pending is not None:
+                auth_login(request, user, backend=pending["backend"])
             otp_login(request, device)
+            services.record_login(user=user, second_factor=True)
             messages.success(request, _("The second factor is active."))
-            return redirect(_after_login(user))
-        form.add_error("token", _("The code is wrong or has expired. Try the current one."))
-    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title=_("QR code"))
-    secret = base64.b32encode(device.bin_key).decode()
+            return redirect((pending or {}).get("next") or _after_login(user))
+        enrolment.attempts += 1
+        enrolment.save(request.session)
+        form.add_error(None, _("A code is wrong or has expired. Check both and try again."))
+    device = TOTPDevice(user=user, name="aplikacja", key=enrolment.key)  # unsaved: for its URI
     return render(
         request,
         "accounts/totp_setup.html",
         {
             "form": form,
-            "qr_svg": qr_svg,
-            "secret": secret,
-            "required": services.totp_required_for(user),
+            "qr_svg": qr_svg(device.config_url),
+            "secret": enrolment.base32_key,
+            "email": user.email,
+            "required": required,
         },
+    )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset view, with links built on ``PUBLIC_URL``, never on the request's host.
+
+    Django builds the link from ``get_current_site(request)``, i.e. the Host
+    header; a forged Host (any name in ALLOWED_HOSTS, which includes units'
+    own domains and patterns) would make the mail carry a link to a host the
+    attacker chooses, and the reset token with it (Host header poisoning).
+    """
+
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    template_name = "accounts/password_reset_form.html"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        public = urlsplit(settings.PUBLIC_URL)
+        form.save(
+            domain_override=public.netloc,
+            use_https=public.scheme == "https",
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            html_email_template_name=self.html_email_template_name,
+            extra_email_context={"public_url": settings.PUBLIC_URL.rstrip("/")},
+        )
+        return HttpResponseRedirect(self.get_success_url())
+
+
+def qr_svg(uri: str) -> str:
+    """An inline SVG QR code that scales with CSS: a viewBox in module units, no fixed size.
+
+    A fixed width and height (segno's default) with the page's CSS shrinking
+    the box cut the code off, so phones could not scan it.
+    """
+    return segno.make(uri, error="m").svg_inline(
+        omitsize=True, title=_("QR code"), svgclass="qr-code"
     )
 
 

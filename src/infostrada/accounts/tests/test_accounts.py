@@ -1,3 +1,6 @@
+import base64
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -141,7 +144,7 @@ def test_login_with_a_device_asks_for_the_code(client, lubicz):
     assert client.get(reverse("portal:workbench_unit", args=["lubicz"])).status_code == 200
 
 
-def test_unit_can_make_the_second_factor_mandatory(client, lubicz):
+def test_unit_can_make_the_second_factor_mandatory(client, lubicz, mailoutbox):
     admin = official(lubicz, Role.UNIT_ADMIN)
     referent = official(lubicz, Role.CASE_OFFICER)
     services.set_totp_requirement(actor=_actor(admin), unit=lubicz, required=True)
@@ -150,8 +153,12 @@ def test_unit_can_make_the_second_factor_mandatory(client, lubicz):
     assert response["Location"] == reverse("accounts:totp_setup")
     page = client.get(reverse("accounts:totp_setup"))
     assert "<svg" in page.content.decode()
-    device = TOTPDevice.objects.get(user=referent, confirmed=False)
-    confirm = client.post(reverse("accounts:totp_setup"), {"token": f"{totp(device.bin_key):06d}"})
+    secret = re.search(r'class="secret">([A-Z2-7=]+)<', page.content.decode()).group(1)
+    email_code = re.search(r"^(\d{8})$", mailoutbox[0].body, re.M).group(1)
+    confirm = client.post(
+        reverse("accounts:totp_setup"),
+        {"token": f"{totp(base64.b32decode(secret)):06d}", "email_code": email_code},
+    )
     assert confirm.status_code == 302
     assert client.get(reverse("portal:workbench_unit", args=["lubicz"])).status_code == 200
 
@@ -209,3 +216,17 @@ def test_citizen_with_invalid_pesel_is_refused(db):
             pesel="12345678901",
         )
     assert not User.objects.filter(username="jan").exists()
+
+
+def test_password_reset_link_uses_the_public_url_not_the_host_header(
+    client, lubicz, mailoutbox, settings
+):
+    """A forged Host (any allowed name, e.g. a unit's own domain) must not reach the link."""
+    user = official(lubicz, Role.CASE_OFFICER)
+    response = client.post(
+        reverse("accounts:password_reset"), {"email": user.email}, HTTP_HOST="localhost:6666"
+    )
+    assert response.status_code == 302
+    body = mailoutbox[0].body
+    assert "localhost:6666" not in body
+    assert f"{settings.PUBLIC_URL}/konto/haslo/reset/" in body
