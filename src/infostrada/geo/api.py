@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from infostrada.accounts.api_auth import API_AUTH
@@ -22,10 +23,28 @@ from infostrada.accounts.permissions import ensure_can, has_perm
 from infostrada.accounts.roles import DOC_REGISTER, DOC_VIEW_ALL, WORKBENCH
 from infostrada.accounts.services import actor_for_request
 from infostrada.geo import services_extract as se
+from infostrada.geo.public import offers_zoning_extract
 from infostrada.geo.schemas import ZoningExtractIn, ZoningExtractOut
 from infostrada.tenancy.resolve import unit_from_slug
 
 router = Router(tags=["geoportal"], auth=API_AUTH)
+#: As the root API's problem documents (``infostrada.api``, which imports this module).
+PROBLEM_BASE = "https://infostrada.example/problems/"
+
+
+def _problem(
+    status: int, title: str, detail: str, *, kind: str, headers: dict[str, str] | None = None
+) -> JsonResponse:
+    """An RFC 9457 problem document, as the root API's handlers write them."""
+    response = JsonResponse(
+        {"type": PROBLEM_BASE + kind, "title": title, "status": status, "detail": detail},
+        status=status,
+        content_type="application/problem+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
 
 
 def present(request: se.ExtractRequest) -> dict[str, Any]:
@@ -79,6 +98,13 @@ def request_zoning_extract(
     `documents:write` (token) or the chancellery's permission (session).
     """
     unit = unit_from_slug(slug)
+    if not offers_zoning_extract(unit):
+        return _problem(
+            404,
+            _("No zoning extracts here"),
+            _("Only a municipality (gmina) issues extracts from zoning plans."),
+            kind="not-found",
+        )
     actor = actor_for_request(request)
     ensure_can(actor, DOC_REGISTER, unit)
     applicant = se.Applicant(**data.applicant.model_dump())

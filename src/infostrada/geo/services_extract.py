@@ -83,6 +83,7 @@ from infostrada.documents.services.common import (
 from infostrada.documents.services.dispatch import RecipientData
 from infostrada.documents.services.drafting import latest_version
 from infostrada.geo import extract as ex
+from infostrada.geo.public import offers_zoning_extract
 from infostrada.tenancy.models import Unit
 
 SOURCE_SYSTEM = "zoning-extract"
@@ -261,8 +262,28 @@ def _ezd_setup(unit: Unit) -> _Setup:
     return _Setup(file_class, department, head.user if head else None)
 
 
+class NotIssuedHere(Http404):
+    """The unit is not a gmina, so it issues no zoning extract (geo.public)."""
+
+
+def ensure_issued_here(unit: Unit) -> None:
+    """Http404 (:class:`NotIssuedHere`) unless the unit is a gmina: only one issues extracts."""
+    if not offers_zoning_extract(unit):
+        raise NotIssuedHere(
+            _(
+                "%(unit)s does not issue extracts from zoning plans: the wójt, burmistrz or "
+                "prezydent of the municipality where the parcel lies issues them."
+            )
+            % {"unit": unit.official_name}
+        )
+
+
 def ensure_available(unit: Unit) -> None:
-    """ValidationError unless the unit's EZD can take the request (JRWA 6727 and its department)."""
+    """ValidationError unless the unit's EZD can take the request (JRWA 6727 and its department).
+
+    A unit that is not a gmina raises :class:`NotIssuedHere` (a 404) first.
+    """
+    ensure_issued_here(unit)
     _ezd_setup(unit)
 
 
@@ -303,6 +324,7 @@ def request_extract(
     anonymous if None), recorded in the audit trail; the EZD steps are done
     by the intake's system actor. Returns the request with its case and draft.
     """
+    ensure_issued_here(unit)
     _check_kind(kind)
     if channel not in INTAKE_CHANNELS:
         raise ValidationError({"channel": _("Unknown channel of submission.")})

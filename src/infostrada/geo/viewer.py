@@ -36,6 +36,7 @@ from PIL import Image, ImageDraw
 from shapely.geometry.base import BaseGeometry
 
 from infostrada.geo.crs import bbox_from_storage, transformer
+from infostrada.geo.extents import unit_area
 from infostrada.geo.models import Layer
 from infostrada.geo.render import Canvas, legend, render_image
 from infostrada.tenancy.models import Unit
@@ -312,10 +313,18 @@ def _extent(layers: list[Layer]) -> tuple[float, float, float, float] | None:
 
 
 def initial_bounds(state: MapState) -> tuple[float, float, float, float]:
-    """The map's first view without a permalink: lon/lat box of the shown layers."""
+    """The map's first view without a permalink: lon/lat box of the shown layers.
+
+    A unit without layers opens on its own area as :func:`geo.extents.unit_area`
+    finds it (the units below or above it, else its voivodeship), never on the
+    whole of Poland unless nothing at all is known.
+    """
     box = _extent(state.visible) or _extent([m.layer for m in state.layers])
     if box is None:
-        return POLAND_LONLAT
+        area = unit_area(state.unit, public_only=True)
+        if area.source == "poland":
+            return POLAND_LONLAT
+        box = area.box
     return bbox_from_storage(box, "EPSG:4326")
 
 

@@ -163,10 +163,30 @@ def _confirmation(unit: Any, signed: str) -> se.ExtractRequest | None:
     return se.request_state(unit, item) if item else None
 
 
+def _not_issued_here(request: HttpRequest, unit: Any, refused: Exception) -> HttpResponse:
+    """A clear 404 page: the unit (a powiat, the województwo, a partner) issues no extracts."""
+    return render(
+        request,
+        "geo/portal/error.html",
+        {
+            "unit": unit,
+            "footer_unit": unit,
+            "title": _("No zoning extracts here"),
+            "message": str(refused.args[0]) if refused.args else "",
+            "back": reverse("geoportal:viewer", kwargs={"unit_slug": unit.slug}),
+        },
+        status=404,
+    )
+
+
 @public
 def request_extract(request: HttpRequest, unit_slug: str | None = None) -> HttpResponse:
     """``/<unit>/geoportal/wypis/``: request a wypis and/or wyrys, seeing the fee first."""
     unit = request_unit(request, unit_slug)
+    try:
+        se.ensure_issued_here(unit)
+    except se.NotIssuedHere as refused:
+        return _not_issued_here(request, unit, refused)
     user = request.user
     citizen = user if user.is_authenticated and getattr(user, "kind", "") == "citizen" else None
     context: dict[str, Any] = {"unit": unit, "footer_unit": unit, "citizen": citizen}

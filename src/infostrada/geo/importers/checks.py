@@ -20,8 +20,10 @@ from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from infostrada.geo.crs import bbox_to_storage, inside_poland, to_storage
+from infostrada.geo.extents import overlaps, unit_area
 from infostrada.geo.importers.report import REPAIRED, SKIPPED, ImportReport
 from infostrada.geo.services import prepare_geometry
+from infostrada.tenancy.models import Unit
 
 #: Systems tried when a feature lands outside Poland: PUWG 1992, PUWG 2000 zones 5-8,
 #: and longitude/latitude.
@@ -36,6 +38,27 @@ def _inside(bounds: tuple[float, float, float, float], crs: str) -> bool:
     except (ProjError, ValueError):
         return False
     return all(math.isfinite(v) for v in box) and inside_poland(box)
+
+
+#: How far (metres) a feature may lie outside the unit's known area: the cadastre's
+#: extent, or the voivodeship's box where the unit has no cadastre (ADR 0013).
+MARGIN_CADASTRE: Final = 5_000.0
+MARGIN_VOIVODESHIP: Final = 10_000.0
+
+
+def limit_to_unit(report: ImportReport, unit: Unit) -> None:
+    """Make the report skip features far outside the unit's area (``outside_unit``)."""
+    area = unit_area(unit, cadastre_only=True)
+    if area.source == "poland":
+        return  # the Poland check of prepare_geometry is all there is
+    margin = MARGIN_VOIVODESHIP if area.source == "voivodeship" else MARGIN_CADASTRE
+    report.area = area.grown(margin)
+    report.area_source = {
+        "own": _("the cadastre of %(unit)s"),
+        "below": _("the cadastre of the units of %(unit)s"),
+        "parent": _("the cadastre that the unit above %(unit)s publishes"),
+        "voivodeship": _("the voivodeship of %(unit)s"),
+    }[area.source] % {"unit": unit.official_name}
 
 
 def outside_poland_reason(geometry: BaseGeometry, crs: str) -> str:
@@ -130,6 +153,23 @@ def _to_storage_checked(
             report.problem(section, fid, "outside_poland", reason, severity)
         else:
             report.problem(section, fid, "geometry_invalid", check.problem, severity)
+        return None
+    if report.area is not None and not overlaps(check.geometry.bounds, report.area):
+        report.problem(
+            section,
+            fid,
+            "outside_unit",
+            _(
+                "the feature lies far outside %(area)s (%(x).0f, %(y).0f in EPSG:2180): wrong "
+                "coordinates or another unit's data"
+            )
+            % {
+                "area": report.area_source,
+                "x": check.geometry.centroid.x,
+                "y": check.geometry.centroid.y,
+            },
+            severity,
+        )
         return None
     if check.repaired:
         report.problem(

@@ -92,6 +92,10 @@ class ImportReport:
     # (malformed, unknown CRS, outside Poland, ...): a file with none usable is refused.
     geometries_usable: int = 0
     geometries_unusable: int = 0
+    # The importing unit's area (EPSG:2180, grown by a margin) and a description of
+    # where it comes from; features that do not meet it are skipped (outside_unit).
+    area: tuple[float, float, float, float] | None = None
+    area_source: str = ""
 
     def section(self, name: str) -> Counts:
         return self.sections.setdefault(name, Counts())

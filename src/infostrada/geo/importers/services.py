@@ -29,6 +29,7 @@ from infostrada.accounts.roles import GEO_EDIT
 from infostrada.audit import services as audit
 from infostrada.audit.context import Actor
 from infostrada.geo.importers.app import AppContent, AppReader
+from infostrada.geo.importers.checks import limit_to_unit
 from infostrada.geo.importers.egib import EgibReader
 from infostrada.geo.importers.gml import crs_from_srs_name
 from infostrada.geo.importers.mapping import ZoneMapping, parcels_from_vector, zones_from_vector
@@ -148,6 +149,7 @@ def import_egib(
     """Parcels, precincts and buildings from an EGiB GML file into the unit's cadastre."""
     ensure_can(actor, GEO_EDIT, unit)
     report = ImportReport("egib", filename, dry_run=dry_run)
+    limit_to_unit(report, unit)
     reader = EgibReader(report, scope=terc_scope(unit), default_crs=_gml_crs(crs))
     reader.read(data)
     content = reader.content
@@ -183,6 +185,7 @@ def import_app(
     """
     ensure_can(actor, GEO_EDIT, unit)
     report = ImportReport("app", filename, dry_run=dry_run)
+    limit_to_unit(report, unit)
     reader = AppReader(report, default_crs=_gml_crs(crs))
     reader.read(data)
     content = reader.content
@@ -288,6 +291,7 @@ def import_vector(
     if target not in VECTOR_TARGETS:
         raise ValueError(target)
     report = ImportReport("vector", filename, dry_run=dry_run)
+    limit_to_unit(report, unit)
     if target == "parcels" and not id_field:
         raise ImportRefused(
             "id_field_required",

@@ -1,0 +1,82 @@
+"""Imports keep to the unit: features far outside its area are skipped, never stored.
+
+A point in Kraków was imported into Gmina Lubicz (it lies in Poland, the only
+check there was) and the viewer then opened between the two. geo.extents
+gives the unit's area (its cadastre, else its voivodeship: ADR 0013).
+"""
+
+from __future__ import annotations
+
+import pytest
+from shapely.geometry import Point
+
+from infostrada.accounts.roles import Role
+from infostrada.audit.context import Actor
+from infostrada.geo.importers import ImportRefused, import_vector
+from infostrada.geo.models import Feature, Layer
+from infostrada.geo.tests.data.import_samples import E0, N0, rect, write_vector
+from infostrada.testing import official
+
+pytestmark = pytest.mark.django_db
+KRAKOW = (19.937, 50.061)  # longitude, latitude: Rynek Główny
+TORUN = (18.606, 53.010)  # Toruń's old town: in the voivodeship, ~10 km from Lubicz
+
+
+@pytest.fixture
+def gis(lubicz) -> Actor:  # type: ignore[no-untyped-def]
+    user = official(lubicz, Role.GIS_OPERATOR, username="lubicz.gis")
+    return Actor(kind="user", id=str(user.pk), name=user.username, user=user)
+
+
+def points(tmp_path, named):  # type: ignore[no-untyped-def]
+    path = write_vector(
+        tmp_path / "punkty.geojson",
+        [Point(*lonlat) for lonlat in named.values()],
+        {"id": list(named)},
+        driver="GeoJSON",
+        crs="OGC:CRS84",
+    )
+    return path.read_bytes()
+
+
+def test_a_point_in_krakow_is_refused_by_a_gmina_without_cadastre(gis, lubicz, tmp_path):
+    data = points(tmp_path, {"krakow": KRAKOW})
+    with pytest.raises(ImportRefused) as refused:
+        import_vector(actor=gis, unit=lubicz, data=data, filename="punkty.geojson", id_field="id")
+    assert refused.value.code == "nothing_importable"
+    [problem] = refused.value.report.problems
+    assert (problem.fid, problem.code) == ("krakow", "outside_unit")
+    assert "the voivodeship of Gmina Lubicz" in problem.message
+    assert not Layer.objects.for_unit(lubicz).exists()
+
+
+def test_with_a_cadastre_features_far_from_it_are_skipped(gis, lubicz, tmp_path):
+    parcels = write_vector(
+        tmp_path / "dzialki.geojson",
+        [rect(0, 0, 300, 300)],
+        {"ID": ["041504_2.0012.1"]},
+        driver="GeoJSON",
+        crs="EPSG:2180",
+    )
+    import_vector(
+        actor=gis,
+        unit=lubicz,
+        data=parcels.read_bytes(),
+        filename="dzialki.geojson",
+        target="parcels",
+        id_field="ID",
+    )
+    near = write_vector(
+        tmp_path / "p.geojson",
+        [Point(E0 + 50, N0 + 50), Point(E0 + 4_000, N0), Point(E0 - 20_000, N0)],
+        {"id": ["in", "near", "torun"]},
+        driver="GeoJSON",
+        crs="EPSG:2180",
+    )
+    report = import_vector(
+        actor=gis, unit=lubicz, data=near.read_bytes(), filename="p.geojson", id_field="id"
+    )
+    assert [(p.fid, p.code) for p in report.problems] == [("torun", "outside_unit")]
+    assert "the cadastre of Gmina Lubicz" in report.problems[0].message
+    stored = Feature.objects.for_unit(lubicz).filter(layer__slug="p")
+    assert sorted(stored.values_list("fid", flat=True)) == ["in", "near"]
