@@ -193,7 +193,8 @@ def served_url() -> str:
     if os.environ.get("INFOSTRADA_PUBLIC_URL"):
         return str(settings.PUBLIC_URL).rstrip("/")
     host, port = served_address()
-    if host in ("0.0.0.0", "::"):  # listening everywhere: this machine answers on loopback
+    # listening on every interface: this machine answers on loopback too
+    if host in ("0.0.0.0", "::"):  # noqa: S104 — compared, not bound
         host = "127.0.0.1"
     return f"http://{f'[{host}]' if ':' in host else host}:{port}"
 
