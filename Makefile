@@ -20,7 +20,7 @@ install: $(STAMP)
 demo: install
 	$(BIN)/infostrada migrate --noinput
 	$(BIN)/infostrada collectstatic --noinput -v0
-	$(BIN)/infostrada seed-demo
+	PORT=$(PORT) $(BIN)/infostrada seed-demo
 	PORT=$(PORT) $(BIN)/infostrada serve
 
 test: install

@@ -11,12 +11,18 @@ import os
 import sys
 
 
+def served_address() -> tuple[str, str]:
+    """(host, port) that ``serve`` listens on: ``INFOSTRADA_BIND`` or 127.0.0.1:${PORT:-8000}."""
+    bind = os.environ.get("INFOSTRADA_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+    host, _, port = bind.rpartition(":")
+    return host.strip("[]") or "127.0.0.1", port
+
+
 def serve(argv: list[str]) -> None:
     from django.core.management import call_command
 
-    bind = os.environ.get("INFOSTRADA_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
-    host, _, port = bind.rpartition(":")
-    host = host.strip("[]") or "127.0.0.1"
+    host, port = served_address()
+    bind = f"{host}:{port}"
     workers = os.environ.get("INFOSTRADA_WORKERS") or str(os.cpu_count() or 1)
     call_command("check", "--deploy" if "--deploy" in argv else "--fail-level=ERROR")
     args = [

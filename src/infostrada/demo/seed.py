@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from infostrada.accounts import services as accounts
 from infostrada.accounts.models import ApiClient, Citizen, Membership, User
 from infostrada.accounts.roles import API_SCOPES, Role
 from infostrada.audit.context import Actor
+from infostrada.cli import served_address
 from infostrada.demo import region
 from infostrada.portal.models import AccessibilityStatement
 from infostrada.tenancy import services as tenancy
@@ -182,9 +184,24 @@ def _api_token(unit: Unit, creds: dict[str, Any]) -> str:
     return token
 
 
+def served_url() -> str:
+    """Where the demo is reached: ``INFOSTRADA_PUBLIC_URL`` if set, else what ``serve`` binds.
+
+    ``make demo`` passes its ``PORT`` to ``seed-demo`` as to ``serve``, so that
+    ``PORT=9000 make demo`` writes ``http://127.0.0.1:9000`` (it wrote 8000).
+    """
+    if os.environ.get("INFOSTRADA_PUBLIC_URL"):
+        return str(settings.PUBLIC_URL).rstrip("/")
+    host, port = served_address()
+    # listening on every interface: this machine answers on loopback too
+    if host in ("0.0.0.0", "::"):  # noqa: S104 — compared, not bound
+        host = "127.0.0.1"
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
+
+
 def write_credentials(data: dict[str, Any]) -> Path:
     path = credentials_path()
-    data = {"generated": datetime.date.today().isoformat(), "base_url": settings.PUBLIC_URL, **data}
+    data = {"generated": datetime.date.today().isoformat(), "base_url": served_url(), **data}
     old = load_credentials()
     old.pop("generated", None)
     if {k: v for k, v in data.items() if k != "generated"} == old:

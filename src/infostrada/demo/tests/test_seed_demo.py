@@ -7,7 +7,7 @@ from infostrada.accounts.models import ApiClient, Membership, User
 from infostrada.accounts.roles import Role
 from infostrada.accounts.services import authenticate_token
 from infostrada.audit.models import AuditEvent
-from infostrada.demo.seed import make_pesel
+from infostrada.demo.seed import make_pesel, write_credentials
 from infostrada.portal.tests.test_isolation import snapshot
 from infostrada.tenancy.models import Unit
 
@@ -75,3 +75,24 @@ def test_demo_pesel_numbers_are_valid():
     assert pesel.is_valid(make_pesel((1980, 5, 14), 1, 1))
     assert pesel.is_valid(make_pesel((2001, 2, 27), 3, 0))
     assert pesel.get_birth_date(make_pesel((2001, 2, 27), 3, 0)).year == 2001
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"PORT": "9000"}, "http://127.0.0.1:9000"),
+        ({}, "http://127.0.0.1:8000"),
+        ({"INFOSTRADA_BIND": "0.0.0.0:8123", "PORT": "9000"}, "http://127.0.0.1:8123"),
+        ({"INFOSTRADA_PUBLIC_URL": "https://demo.example.invalid", "PORT": "9000"}, None),
+    ],
+)
+def test_credentials_name_the_address_served(data_dir, settings, monkeypatch, env, expected):
+    """`PORT=9000 make demo` serves on 9000: the credentials file must say so (it said 8000)."""
+    for name in ("PORT", "INFOSTRADA_BIND", "INFOSTRADA_PUBLIC_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    if "INFOSTRADA_PUBLIC_URL" in env:
+        settings.PUBLIC_URL = expected = env["INFOSTRADA_PUBLIC_URL"]
+    write_credentials({"units": {}})
+    assert json.loads((data_dir / "demo-credentials.json").read_text())["base_url"] == expected
