@@ -39,34 +39,6 @@ ROLE_LOGINS = {
     "participation_coordinator": "konsultacje",
     "archivist": "archiwum",
 }
-FIRST_NAMES = [
-    "Anna",
-    "Piotr",
-    "Katarzyna",
-    "Tomasz",
-    "Magdalena",
-    "Marek",
-    "Agnieszka",
-    "Paweł",
-    "Joanna",
-    "Krzysztof",
-    "Ewa",
-    "Michał",
-]
-LAST_NAMES = [
-    "Nowak",
-    "Kowalska",
-    "Wiśniewski",
-    "Wójcik",
-    "Kowalczyk",
-    "Kamińska",
-    "Lewandowski",
-    "Zielińska",
-    "Szymański",
-    "Woźniak",
-    "Dąbrowska",
-    "Kozłowski",
-]
 CITIZENS = [
     ("jan.kowalski", "Jan", "Kowalski", (1980, 5, 14), 1),
     ("maria.nowak", "Maria", "Nowak", (1992, 11, 3), 0),

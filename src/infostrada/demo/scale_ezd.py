@@ -66,6 +66,7 @@ from infostrada.demo.ezd_words import (
     SURNAMES,
     WOMEN,
 )
+from infostrada.demo.names import surname_for
 from infostrada.demo.seed import make_pesel
 from infostrada.documents.deadlines import is_working_day, statutory_deadline
 from infostrada.documents.models import (
@@ -797,9 +798,7 @@ def _correspondent(
     street = f"ul. {rng.pick(STREETS)} {rng.between(1, 120)}"
     if person:
         male = rng.random() < 0.5
-        last = rng.pick(SURNAMES)
-        if not male and last.endswith(("ski", "cki")):
-            last = last[:-1] + "a"
+        last = surname_for(rng.pick(SURNAMES), female=not male)
         pesel = ""
         if rng.random() < 0.25:
             born = (rng.between(1940, 2004), rng.between(1, 12), rng.between(1, 28))

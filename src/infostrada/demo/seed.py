@@ -19,6 +19,7 @@ from infostrada.accounts.roles import API_SCOPES, Role
 from infostrada.audit.context import Actor
 from infostrada.cli import served_address
 from infostrada.demo import region
+from infostrada.demo.names import person
 from infostrada.portal.models import AccessibilityStatement
 from infostrada.tenancy import services as tenancy
 from infostrada.tenancy.models import Unit
@@ -135,8 +136,7 @@ def seed_people(units: list[Unit], creds: dict[str, Any], log: Any) -> dict[str,
         entry: dict[str, Any] = {"name": unit.official_name, "teryt": unit.teryt, "officials": {}}
         for offset, (role, part) in enumerate(region.ROLE_LOGINS.items()):
             login = f"{unit.slug}.{part}"
-            first = region.FIRST_NAMES[(index + offset) % len(region.FIRST_NAMES)]
-            last = region.LAST_NAMES[(index * 3 + offset) % len(region.LAST_NAMES)]
+            first, last, _female = person(index * len(region.ROLE_LOGINS) + offset)
             ensure_user(login, first, last, unit, role)
             entry["officials"][role] = {"username": login, "password": passwords[login]}
         entry["api_token"] = _api_token(unit, creds)
