@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,11 +17,13 @@ from infostrada.documents.models import (
     Channel,
     DeadlineKind,
     Department,
+    DistributionEntry,
     Document,
     DocumentTemplate,
     FileClass,
     PartyKind,
 )
+from infostrada.documents.residents import find_resident
 
 MAX_FILES = 20
 
@@ -277,18 +280,63 @@ class DecisionForm(forms.Form):
     )
 
 
-class DispatchForm(CorrespondentForm):
-    channel = forms.ChoiceField(label=_("Send by"), choices=Channel.choices)
-    citizen = forms.ModelChoiceField(
-        label=_("Resident's portal account"),
-        queryset=User.objects.none(),
+class ResidentLookupForm(forms.Form):
+    """The GET step that finds one resident's account (works without JavaScript)."""
+
+    resident = forms.CharField(
+        label=_("PESEL or e-mail of the resident's portal account"),
+        max_length=254,
+        help_text=_("Only an exact match is shown."),
+    )
+
+    def clean_resident(self) -> User:
+        try:
+            return find_resident(self.cleaned_data["resident"])
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+
+
+class ResidentAccountMixin(forms.Form):
+    """An ``account`` field (PESEL or e-mail) resolved to exactly one resident's account.
+
+    The form carries the identifier the official typed, not an account id,
+    and resolves it again when submitted: a tampered form cannot attach an
+    arbitrary account, and no list of residents is ever sent to the browser.
+    """
+
+    account = forms.CharField(
+        label=_("Resident's portal account (PESEL or e-mail)"),
+        max_length=254,
         required=False,
         help_text=_("Needed to deliver into the resident's account on the portal."),
     )
 
-    def __init__(self, *args: Any, citizens: Any, **kwargs: Any) -> None:
+    def clean_account(self) -> str:
+        value = self.cleaned_data["account"].strip()
+        self.cleaned_data["citizen"] = None
+        if value:
+            try:
+                self.cleaned_data["citizen"] = find_resident(value)
+            except ValidationError as error:
+                raise forms.ValidationError(error.messages) from None
+        return value
+
+
+class AddresseeForm(ResidentAccountMixin, CorrespondentForm):
+    """One addressee of a document's distribution list (rozdzielnik)."""
+
+    list_kind = forms.ChoiceField(
+        label=_("List"),
+        choices=DistributionEntry.List.choices,
+        initial=DistributionEntry.List.RECIPIENT,
+        widget=forms.RadioSelect,
+    )
+    channel = forms.ChoiceField(label=_("Send by"), choices=Channel.choices)
+
+    field_order = ["list_kind", "channel", "account"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["citizen"].queryset = citizens
         self.fields["party_kind"].label = _("Recipient is")
 
 
@@ -299,10 +347,6 @@ class SuspendForm(forms.Form):
 
 class ResumeForm(forms.Form):
     on = forms.DateField(label=_("Resumed on"), widget=date_input())
-
-
-class CloseForm(forms.Form):
-    note = forms.CharField(label=_("How the case was settled"), max_length=500)
 
 
 class PostedForm(forms.Form):
@@ -387,18 +431,27 @@ class TemplateForm(forms.Form):
     )
 
 
-class PartyForm(CorrespondentForm):
+class PartyForm(ResidentAccountMixin, CorrespondentForm):
     role = forms.ChoiceField(label=_("Role in the case"), choices=CaseParty.Role.choices)
-    citizen = forms.ModelChoiceField(
-        label=_("Resident's portal account"), queryset=User.objects.none(), required=False
-    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["citizen"].queryset = User.objects.filter(kind=User.Kind.CITIZEN).order_by(
-            "last_name", "first_name"
-        )
         self.fields["party_kind"].label = _("The party is")
+        # The account last, as the old select was: the lookup step fills it in.
+        self.order_fields([name for name in self.fields if name != "account"] + ["account"])
+
+
+class CloseForm(forms.Form):
+    note = forms.CharField(label=_("How the case was settled"), max_length=500)
+    confirm_pending = forms.BooleanField(
+        label=_("Close the case although these deliveries are pending"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, pending: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not pending:  # asked only when a decision's delivery is pending
+            del self.fields["confirm_pending"]
 
 
 class RelateForm(forms.Form):

@@ -150,6 +150,22 @@ def letter_pdf(letter: Letter) -> bytes:
     return out.getvalue()
 
 
+def distribution_footer(recipients: list[str], for_information: list[str]) -> str:
+    """The rozdzielnik at the foot of a letter: "Otrzymują:" and "Do wiadomości:".
+
+    Official letters list their addressees so that each party sees who else
+    was served (KPA art. 109 § 1: a decision is delivered to every party).
+    The headings are the fixed Polish ones of the instrukcja kancelaryjna.
+    """
+    blocks = []
+    for heading, names in (("Otrzymują:", recipients), ("Do wiadomości:", for_information)):
+        if names:
+            blocks.append(
+                "\n".join([heading, *(f"{n}. {name}" for n, name in enumerate(names, 1))])
+            )
+    return "\n\n".join(blocks)
+
+
 def address_label_pdf(sender_lines: list[str], recipient_lines: list[str], number: str) -> bytes:
     """An address label for a paper letter (DL envelope window size, 100 x 45 mm)."""
     styles = _styles()

@@ -23,6 +23,7 @@ from infostrada.documents.models.correspondence import (
     OutgoingRegister,
     PartyKind,
 )
+from infostrada.documents.models.distribution import DistributionEntry
 from infostrada.documents.models.documents import (
     ApprovalStep,
     Document,
@@ -50,6 +51,7 @@ __all__ = [
     "DepartmentMember",
     "DisposalEntry",
     "DisposalList",
+    "DistributionEntry",
     "Document",
     "DocumentTemplate",
     "DocumentVersion",

@@ -253,6 +253,15 @@ class OutgoingItem(Correspondent):
     opened_at = models.DateTimeField(_("opened by the recipient"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     failure = models.CharField(_("reason of failure"), max_length=300, blank=True)
+    # The distribution-list entry this item dispatched; one item per entry at
+    # most (a retried dispatch cannot register the same addressee twice).
+    entry = models.OneToOneField(
+        "documents.DistributionEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outgoing",
+    )
     evidence = models.ForeignKey(
         "documents.Document",
         verbose_name=_("delivery evidence"),

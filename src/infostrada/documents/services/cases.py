@@ -18,6 +18,7 @@ from infostrada.audit import services as audit
 from infostrada.audit.context import Actor
 from infostrada.documents import access, search
 from infostrada.documents.deadlines import statutory_deadline
+from infostrada.documents.deliveries import pending_deliveries
 from infostrada.documents.models import (
     Case,
     CaseList,
@@ -471,11 +472,29 @@ def resume_case(*, actor: Actor, unit: Unit, case: Case, on: datetime.date) -> C
     return case
 
 
-def close_case(*, actor: Actor, unit: Unit, case: Case, note: str) -> Case:
-    """Close a settled case; its retention date follows from its archival category."""
+def close_case(
+    *, actor: Actor, unit: Unit, case: Case, note: str, confirm_pending: bool = False
+) -> Case:
+    """Close a settled case; its retention date follows from its archival category.
+
+    While a decision of the case has not been delivered to every addressee
+    (``deliveries.pending_deliveries``) the case closes only with
+    ``confirm_pending``: the official has seen the list and closes anyway.
+    """
     case = _ensure_handles(actor, unit, case)
     if not note.strip():
         raise ValidationError({"note": _("Say how the case was settled.")})
+    pending = pending_deliveries(unit, case)
+    if pending and not confirm_pending:
+        raise ValidationError(
+            {
+                "confirm_pending": _(
+                    "A decision of this case has not been delivered to every addressee yet: "
+                    "confirm that the case is to be closed anyway."
+                )
+            },
+            code="pending_delivery",
+        )
     unfinished = (
         Document.objects.for_unit(unit)
         .filter(
@@ -507,7 +526,8 @@ def close_case(*, actor: Actor, unit: Unit, case: Case, note: str) -> Case:
             unit,
             "documents.case.closed",
             case,
-            changes={"note": note[:200], "retention_until": str(case.retention_until)},
+            changes={"note": note[:200], "retention_until": str(case.retention_until)}
+            | ({"pending_deliveries_confirmed": len(pending)} if pending else {}),
         )
         with office_language():
             event(

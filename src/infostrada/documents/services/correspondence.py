@@ -16,7 +16,7 @@ from infostrada.accounts.permissions import ensure_can, has_perm
 from infostrada.accounts.roles import DOC_ASSIGN, DOC_HANDLE, DOC_REGISTER, WORKBENCH
 from infostrada.audit import services as audit
 from infostrada.audit.context import Actor
-from infostrada.documents import access
+from infostrada.documents import access, notifications
 from infostrada.documents.models import (
     Assignment,
     Case,
@@ -288,6 +288,7 @@ def assign(
                 item=item,
                 case=case,
             )
+        notifications.assigned(assignment, by=user_of(actor))
     return assignment
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,11 +27,13 @@ from infostrada.accounts.permissions import ensure_can
 from infostrada.accounts.roles import DOC_DISPATCH
 from infostrada.audit import services as audit
 from infostrada.audit.context import Actor
-from infostrada.documents import access, render
-from infostrada.documents.channels import channel_for
+from infostrada.documents import access, notifications, render
+from infostrada.documents.channels import DeliveryChannel, channel_for
 from infostrada.documents.models import (
     Case,
+    CaseParty,
     Channel,
+    DistributionEntry,
     Document,
     OutgoingItem,
     OutgoingRegister,
@@ -109,6 +113,343 @@ def _add_generated(
     return document
 
 
+ADDRESSABLE = (
+    Document.Status.DRAFT,
+    Document.Status.IN_APPROVAL,
+    Document.Status.APPROVED,
+    Document.Status.SIGNED,
+    Document.Status.DISPATCHED,
+)
+DISPATCHABLE = (Document.Status.SIGNED, Document.Status.DISPATCHED)
+
+
+def _sender(channel: str) -> DeliveryChannel:
+    sender = channel_for(channel)
+    if sender is None:
+        raise ValidationError(
+            {"channel": _("This channel is not available yet: choose the portal, e-mail or post.")}
+        )
+    return sender
+
+
+def _checked_entry(
+    unit: Unit,
+    document: Document,
+    *,
+    channel: str,
+    recipient: RecipientData,
+    citizen: User | None,
+    list_kind: str,
+) -> DistributionEntry:
+    """An unsaved entry whose data the register and the chosen channel accept."""
+    sender = _sender(channel)
+    if citizen is not None and citizen.kind != "citizen":
+        raise ValidationError({"citizen": _("Only a resident's account can receive letters.")})
+    entry = DistributionEntry(
+        unit=unit,
+        document=document,
+        list=list_kind,
+        position=0,
+        channel=channel,
+        citizen=citizen,
+        added_at=timezone.now(),
+        **{name: getattr(recipient, name).strip() for name in CORRESPONDENT_FIELDS},
+    )
+    entry.full_clean(exclude=["unit", "document", "position", "citizen", "added_by"])
+    entry.clean_correspondent()
+    problem = sender.check(entry)
+    if problem:
+        raise ValidationError({"channel": problem})
+    return entry
+
+
+def _addressable(actor: Actor, unit: Unit, document: Document) -> Document:
+    ensure_can(actor, DOC_DISPATCH, unit)
+    document = access.get_document(actor, unit, document.pk)
+    if document.direction == Document.Direction.INCOMING or document.status not in ADDRESSABLE:
+        raise ValidationError(_("Addressees are set only on the office's own letters."))
+    return document
+
+
+def _append(actor: Actor, unit: Unit, document: Document, entry: DistributionEntry) -> None:
+    """Save ``entry`` at the end of its list; the caller holds the document's lock."""
+    last = (
+        DistributionEntry.objects.for_unit(unit)
+        .filter(document=document, list=entry.list)
+        .aggregate(m=Max("position"))["m"]
+    )
+    entry.position = (last or 0) + 1
+    entry.added_by = user_of(actor)
+    entry.save()
+    audit.record(
+        actor,
+        unit,
+        "documents.addressee_added",
+        entry,
+        changes={
+            "document": document.pk,
+            "list": entry.list,
+            "addressee": entry.correspondent_name,
+            "channel": entry.channel,
+        },
+    )
+
+
+def _lock(unit: Unit, document: Document) -> Document:
+    """Lock the document row: who adds, removes or dispatches addressees goes one at a time."""
+    return Document.objects.for_unit(unit).select_for_update().get(pk=document.pk)
+
+
+def add_addressee(
+    *,
+    actor: Actor,
+    unit: Unit,
+    document: Document,
+    channel: str,
+    recipient: RecipientData,
+    citizen: User | None = None,
+    list_kind: str = DistributionEntry.List.RECIPIENT,
+) -> DistributionEntry:
+    """Put one addressee on a document's distribution list (before or after signing)."""
+    document = _addressable(actor, unit, document)
+    if list_kind not in DistributionEntry.List.values:
+        raise ValidationError({"list": _("Choose a distribution list.")})
+    entry = _checked_entry(
+        unit, document, channel=channel, recipient=recipient, citizen=citizen, list_kind=list_kind
+    )
+    with transaction.atomic():
+        _lock(unit, document)
+        _append(actor, unit, document, entry)
+    return entry
+
+
+def party_channel(party: CaseParty) -> str:
+    """The resident's account if they have one, else e-mail, else post."""
+    if party.citizen_id is not None:
+        return Channel.PORTAL
+    if party.email:
+        return Channel.EMAIL
+    return Channel.PAPER
+
+
+def add_case_parties(
+    *, actor: Actor, unit: Unit, document: Document
+) -> tuple[list[DistributionEntry], list[str]]:
+    """Every party of the case that is not yet on the list goes under "Otrzymują".
+
+    A decision is delivered to every party (KPA art. 109 § 1), so this is the
+    usual way to fill the list. Returns the new entries and the names of the
+    parties that could not be added because no channel reaches them (no
+    account, e-mail or full postal address); the office completes those by hand.
+    """
+    document = _addressable(actor, unit, document)
+    if document.case_id is None:
+        raise ValidationError(_("The document is not in a case."))
+    added: list[DistributionEntry] = []
+    skipped: list[str] = []
+    with transaction.atomic():
+        _lock(unit, document)
+        listed = {
+            (e.correspondent_name, e.citizen_id)
+            for e in DistributionEntry.objects.for_unit(unit).filter(document=document)
+        }
+        parties = (
+            CaseParty.objects.for_unit(unit)
+            .filter(
+                case_id=document.case_id, role__in=[CaseParty.Role.APPLICANT, CaseParty.Role.PARTY]
+            )
+            .select_related("citizen")
+            .order_by("pk")
+        )
+        for party in parties:
+            if (party.correspondent_name, party.citizen_id) in listed:
+                continue
+            recipient = RecipientData(
+                **{name: getattr(party, name) for name in RecipientData.__dataclass_fields__}
+            )
+            try:
+                entry = _checked_entry(
+                    unit,
+                    document,
+                    channel=party_channel(party),
+                    recipient=recipient,
+                    citizen=party.citizen,
+                    list_kind=DistributionEntry.List.RECIPIENT,
+                )
+            except ValidationError:
+                skipped.append(party.correspondent_name)
+                continue
+            _append(actor, unit, document, entry)
+            listed.add((party.correspondent_name, party.citizen_id))
+            added.append(entry)
+    return added, skipped
+
+
+def remove_addressee(*, actor: Actor, unit: Unit, entry: DistributionEntry) -> None:
+    """Take an addressee off the list; one already dispatched stays (the register keeps it)."""
+    _addressable(actor, unit, entry.document)
+    with transaction.atomic():
+        _lock(unit, entry.document)
+        locked = DistributionEntry.objects.for_unit(unit).filter(pk=entry.pk).first()
+        if locked is None:
+            return
+        if OutgoingItem.objects.for_unit(unit).filter(entry=locked).exists():
+            raise ValidationError(_("This addressee has already been dispatched."))
+        audit.record(
+            actor,
+            unit,
+            "documents.addressee_removed",
+            locked,
+            changes={"document": locked.document_id, "addressee": locked.correspondent_name},
+        )
+        locked.delete()
+
+
+def pending_entries(unit: Unit, document: Document) -> Any:
+    """The addressees of a document not yet registered in the outgoing register."""
+    return (
+        DistributionEntry.objects.for_unit(unit)
+        .filter(document=document, outgoing__isnull=True)
+        .select_related("citizen")
+        .order_by("list", "position", "pk")
+    )
+
+
+def dispatch_pending(
+    *,
+    actor: Actor,
+    unit: Unit,
+    document: Document,
+    entry_ids: Iterable[int] | None = None,
+) -> list[OutgoingItem]:
+    """Register and send the document to its addressees not yet dispatched, at once.
+
+    One transaction for all of them: each gets its own number in the outgoing
+    register (gap-free, per unit and year), its own channel and delivery
+    status, and its own audit record. ``entry_ids`` restricts the run to the
+    entries the official saw when they pressed the button. The document row
+    is locked first, so two identical requests at once run one after the
+    other and the second finds nothing left to send; and an entry can have
+    only one outgoing item (a unique key), so a retry never registers an
+    addressee twice. Returns the items registered by this call (empty for a
+    repeated request).
+    """
+    ensure_can(actor, DOC_DISPATCH, unit)
+    document = access.get_document(actor, unit, document.pk)
+    if document.status not in DISPATCHABLE:
+        raise ValidationError(_("Only a signed document can be dispatched."))
+    signed = latest_version(document)
+    pdf = read_version(signed)
+    wanted = None if entry_ids is None else set(entry_ids)
+    items: list[OutgoingItem] = []
+    with BlobWriter() as blobs, transaction.atomic():
+        document = _lock(unit, document)
+        if document.status not in DISPATCHABLE:
+            raise ValidationError(_("Only a signed document can be dispatched."))
+        entries = [e for e in pending_entries(unit, document) if wanted is None or e.pk in wanted]
+        for entry in entries:  # every check first: a bad entry stops the run before any send
+            _checked_entry(
+                unit,
+                document,
+                channel=entry.channel,
+                recipient=RecipientData(
+                    **{name: getattr(entry, name) for name in RecipientData.__dataclass_fields__}
+                ),
+                citizen=entry.citizen,
+                list_kind=entry.list,
+            )
+        for entry in entries:
+            items.append(
+                _register_and_send(actor, unit, document, entry, signed.filename, pdf, blobs)
+            )
+        gone = [i for i in items if i.status != OutgoingItem.Status.FAILED]
+        if gone and document.status != Document.Status.DISPATCHED:
+            # Dispatched once the first addressee's letter is on its way; the
+            # rest of the list can still be sent (a party added later, a retry).
+            document.status = Document.Status.DISPATCHED
+            document.sent_at = next((i.sent_at for i in gone if i.sent_at), None)
+            document.save(update_fields=["status", "sent_at"])
+    return items
+
+
+def _register_and_send(
+    actor: Actor,
+    unit: Unit,
+    document: Document,
+    entry: DistributionEntry,
+    filename: str,
+    pdf: bytes,
+    blobs: BlobWriter,
+) -> OutgoingItem:
+    """One addressee: the register number, the channel's send, the label, audit and history."""
+    now = timezone.now()
+    sender = _sender(entry.channel)
+    item = OutgoingItem(
+        unit=unit,
+        year=timezone.localdate(now).year,
+        channel=entry.channel,
+        document=document,
+        case=document.case,
+        citizen=entry.citizen,
+        entry=entry,
+        registered_at=now,
+        registered_by=user_of(actor),
+        **{name: getattr(entry, name) for name in CORRESPONDENT_FIELDS},
+    )
+    item.number, _register = take_next(OutgoingRegister, unit=unit, year=item.year)
+    with office_language():
+        result = sender.send(item, filename, pdf)
+    if result.sent:
+        item.status = OutgoingItem.Status.SENT
+        item.sent_at = now
+    elif result.failure:
+        # The number stays taken (the register shows the attempt); the official
+        # sees why and adds the addressee again with another channel.
+        item.status = OutgoingItem.Status.FAILED
+        item.failure = result.failure[:300]
+    item.save()
+    if result.attachment_pdf:
+        label = _pdf_file(result.attachment_title, result.attachment_pdf)
+        _add_generated(
+            actor,
+            unit,
+            document.case,
+            title=result.attachment_title,
+            kind=Document.Kind.ATTACHMENT,
+            pdf_file=label,
+            path=blobs.put(unit.pk, label),
+            in_reply_to=document,
+        )
+    audit.record(
+        actor,
+        unit,
+        "documents.dispatched",
+        item,
+        changes={
+            "number": item.register_number,
+            "channel": entry.channel,
+            "list": entry.list,
+            "recipient": item.correspondent_name,
+            "document": document.pk,
+            "status": item.status,
+        },
+    )
+    with office_language():
+        summary = (
+            _("Dispatched as %(number)s by %(channel)s to %(recipient)s")
+            if item.status != OutgoingItem.Status.FAILED
+            else _("Dispatch %(number)s by %(channel)s to %(recipient)s failed")
+        ) % {
+            "number": item.register_number,
+            "channel": item.get_channel_display(),
+            "recipient": item.correspondent_name,
+        }
+        event(actor, unit, "dispatched", summary, case=document.case)
+    if item.status == OutgoingItem.Status.SENT and item.channel == Channel.PORTAL:
+        notifications.letter_arrived(item)
+    return item
+
+
 def dispatch(
     *,
     actor: Actor,
@@ -118,90 +459,32 @@ def dispatch(
     recipient: RecipientData,
     citizen: User | None = None,
 ) -> OutgoingItem:
-    """Register a signed document in the outgoing register and send it."""
+    """Send a signed document to one addressee (the zoning-extract desk's one click).
+
+    The addressee goes on the distribution list and is dispatched at once, in
+    one transaction. The document must still be waiting for its first
+    dispatch, so pressing the button twice does not send it twice; further
+    addressees go through ``add_addressee`` and ``dispatch_pending``.
+    """
     ensure_can(actor, DOC_DISPATCH, unit)
     document = access.get_document(actor, unit, document.pk)
     if document.status != Document.Status.SIGNED:
         raise ValidationError(_("Only a signed document can be dispatched."))
-    sender = channel_for(channel)
-    if sender is None:
-        raise ValidationError(
-            {"channel": _("This channel is not available yet: choose the portal, e-mail or post.")}
-        )
-    if citizen is not None and citizen.kind != "citizen":
-        raise ValidationError({"citizen": _("Only a resident's account can receive letters.")})
-    now = timezone.now()
-    item = OutgoingItem(
-        unit=unit,
-        year=timezone.localdate(now).year,
-        number=0,
+    entry = _checked_entry(
+        unit,
+        document,
         channel=channel,
-        document=document,
-        case=document.case,
+        recipient=recipient,
         citizen=citizen,
-        registered_at=now,
-        registered_by=user_of(actor),
-        **{name: getattr(recipient, name).strip() for name in CORRESPONDENT_FIELDS},
+        list_kind=DistributionEntry.List.RECIPIENT,
     )
-    item.full_clean(exclude=["unit", "number", "registered_by", "document", "case", "citizen"])
-    item.clean_correspondent()
-    problem = sender.check(item)
-    if problem:
-        raise ValidationError({"channel": problem})
-    signed = latest_version(document)
-    pdf = read_version(signed)
-    with BlobWriter() as blobs, transaction.atomic():
-        number, _register = take_next(OutgoingRegister, unit=unit, year=item.year)
-        item.number = number
-        with office_language():
-            result = sender.send(item, signed.filename, pdf)
-        if result.sent:
-            item.status = OutgoingItem.Status.SENT
-            item.sent_at = now
-        elif result.failure:
-            raise ValidationError({"channel": result.failure})
-        item.save()
-        document.status = Document.Status.DISPATCHED
-        document.sent_at = item.sent_at
-        document.save(update_fields=["status", "sent_at"])
-        if result.attachment_pdf:
-            label = _pdf_file(result.attachment_title, result.attachment_pdf)
-            _add_generated(
-                actor,
-                unit,
-                document.case,
-                title=result.attachment_title,
-                kind=Document.Kind.ATTACHMENT,
-                pdf_file=label,
-                path=blobs.put(unit.pk, label),
-                in_reply_to=document,
-            )
-        audit.record(
-            actor,
-            unit,
-            "documents.dispatched",
-            item,
-            changes={
-                "number": item.register_number,
-                "channel": channel,
-                "recipient": item.correspondent_name,
-                "document": document.pk,
-            },
-        )
-        with office_language():
-            event(
-                actor,
-                unit,
-                "dispatched",
-                _("Dispatched as %(number)s by %(channel)s to %(recipient)s")
-                % {
-                    "number": item.register_number,
-                    "channel": item.get_channel_display(),
-                    "recipient": item.correspondent_name,
-                },
-                case=document.case,
-            )
-    return item
+    with transaction.atomic():
+        locked = _lock(unit, document)
+        if locked.status != Document.Status.SIGNED:
+            raise ValidationError(_("Only a signed document can be dispatched."))
+        _append(actor, unit, document, entry)
+        items = dispatch_pending(actor=actor, unit=unit, document=document, entry_ids=[entry.pk])
+    return items[0]
 
 
 def _record_delivery(

@@ -17,11 +17,12 @@ from infostrada.accounts.permissions import ensure_can, has_perm
 from infostrada.accounts.roles import DOC_APPROVE, DOC_HANDLE, DOC_SIGN
 from infostrada.audit import services as audit
 from infostrada.audit.context import Actor
-from infostrada.documents import access, render, search
+from infostrada.documents import access, notifications, render, search
 from infostrada.documents.models import (
     ApprovalStep,
     Case,
     CaseParty,
+    DistributionEntry,
     Document,
     DocumentTemplate,
     DocumentVersion,
@@ -270,6 +271,7 @@ def submit_for_approval(
                 _("Sent for approval to %(names)s") % {"names": names},
                 case=document.case,
             )
+        notifications.approval_requested(steps[0])
     return steps
 
 
@@ -313,6 +315,7 @@ def decide(
             if nxt is not None:
                 nxt.decision = ApprovalStep.Decision.PENDING
                 nxt.save(update_fields=["decision"])
+                notifications.approval_requested(nxt)
             else:
                 document.status = Document.Status.APPROVED
                 document.save(update_fields=["status"])
@@ -368,6 +371,11 @@ def sign(*, actor: Actor, unit: Unit, document: Document, signer_title: str = ""
         recipient_lines += [applicant.street, f"{applicant.postal_code} {applicant.city}".strip()]
     today = timezone.localdate()
     signer_name = me.get_full_name() if me else actor.name
+    listed = DistributionEntry.objects.for_unit(unit).filter(document=document)
+    footer = render.distribution_footer(
+        [e.correspondent_name for e in listed if e.list == DistributionEntry.List.RECIPIENT],
+        [e.correspondent_name for e in listed if e.list != DistributionEntry.List.RECIPIENT],
+    )
     with office_language():
         pdf = render.letter_pdf(
             render.Letter(
@@ -384,6 +392,7 @@ def sign(*, actor: Actor, unit: Unit, document: Document, signer_title: str = ""
                     signer_title or _("on behalf of the head of the office"),
                     _("— sealed electronically —"),
                 ],
+                footer=footer,
             )
         )
     sealed = seal.seal_pdf(unit, pdf, reason=document.title, signer_name=signer_name)

@@ -13,6 +13,7 @@ from infostrada.accounts.access import official
 from infostrada.accounts.permissions import has_perm
 from infostrada.accounts.roles import DOC_ASSIGN, DOC_HANDLE, DOC_VIEW_ALL
 from infostrada.documents import access, search
+from infostrada.documents.deliveries import pending_deliveries
 from infostrada.documents.forms import (
     AssignForm,
     CaseSearchForm,
@@ -31,13 +32,20 @@ from infostrada.documents.models import (
     CaseParty,
     CaseRelation,
     Department,
+    DistributionEntry,
     Document,
     DocumentVersion,
     IncomingItem,
     OutgoingItem,
 )
 from infostrada.documents.services import cases, correspondence, drafting
-from infostrada.documents.views.common import actor, apply_errors, frame
+from infostrada.documents.views.common import (
+    actor,
+    apply_errors,
+    frame,
+    resident_initial,
+    resident_lookup,
+)
 
 LIST_LIMIT = 50
 # What the case list shows (signature, title, officer, status, deadline).
@@ -147,6 +155,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     unit = request.unit  # type: ignore[attr-defined]
     case = access.get_case(actor(request), unit, case_id)
     action = request.POST.get("action", "") if request.method == "POST" else ""
+    pending = pending_deliveries(unit, case) if not case.is_closed else []
+    lookup, found = resident_lookup(request)
     forms_ = {
         "upload": DocumentUploadForm(
             request.POST if action == "upload" else None,
@@ -156,9 +166,11 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "resume": ResumeForm(
             request.POST if action == "resume" else None, initial={"on": timezone.localdate()}
         ),
-        "close": CloseForm(request.POST if action == "close" else None),
+        "close": CloseForm(request.POST if action == "close" else None, pending=bool(pending)),
         "assign": AssignForm(request.POST if action == "assign" else None, unit=unit),
-        "party": PartyForm(request.POST if action == "party" else None),
+        "party": PartyForm(
+            request.POST if action == "party" else None, initial=resident_initial(found, lookup)
+        ),
         "relate": RelateForm(request.POST if action == "relate" else None),
     }
     if action in forms_ and forms_[action].is_valid():
@@ -199,10 +211,33 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             days_left=(case.deadline - today).days if case.deadline else None,
             forms=forms_,
             action=action,
+            pending=pending,
+            distributed=_distribution_lists(unit, documents),
+            lookup=lookup,
+            found=found,
             may_handle=has_perm(me, DOC_HANDLE, unit) and not case.is_closed,
             may_assign=has_perm(me, DOC_ASSIGN, unit) and not case.is_closed,
         ),
     )
+
+
+def _distribution_lists(unit, documents):  # type: ignore[no-untyped-def]
+    """The distribution list of every document of the case that has one (two queries)."""
+    by_id = {d.pk: d for d in documents}
+    entries = list(
+        DistributionEntry.objects.for_unit(unit)
+        .filter(document_id__in=by_id)
+        .order_by("document_id", "list", "position", "pk")
+    )
+    items = {
+        i.entry_id: i
+        for i in OutgoingItem.objects.for_unit(unit).filter(entry_id__in=[e.pk for e in entries])
+    }
+    lists: dict[int, list] = {}  # type: ignore[type-arg]
+    for entry in entries:
+        entry.item = items.get(entry.pk)  # type: ignore[attr-defined]
+        lists.setdefault(entry.document_id, []).append(entry)
+    return [{"document": by_id[pk], "entries": rows} for pk, rows in lists.items()]
 
 
 def _case_action(request: HttpRequest, case: Case, action: str, data: dict) -> None:  # type: ignore[type-arg]
@@ -228,7 +263,13 @@ def _case_action(request: HttpRequest, case: Case, action: str, data: dict) -> N
         cases.resume_case(actor=who, unit=unit, case=case, on=data["on"])
         messages.success(request, _("The case is resumed."))
     elif action == "close":
-        cases.close_case(actor=who, unit=unit, case=case, note=data["note"])
+        cases.close_case(
+            actor=who,
+            unit=unit,
+            case=case,
+            note=data["note"],
+            confirm_pending=bool(data.get("confirm_pending")),
+        )
         messages.success(request, _("The case is closed."))
     elif action == "party":
         fields = (

@@ -35,3 +35,33 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
 def upload_list(files: list[Any]) -> list[tuple[str, Any]]:
     """(name, file) pairs for the services; the files stream from Django's upload handler."""
     return [(f.name, f) for f in files]
+
+
+def resident_lookup(request: HttpRequest) -> tuple[Any, Any]:
+    """The GET step of the party and addressee forms: ``?resident=`` PESEL or e-mail.
+
+    Returns the bound lookup form (or None when nothing was asked) and the one
+    account it found (or None). It never lists accounts: see documents.residents.
+    """
+    from infostrada.documents.forms import ResidentLookupForm
+
+    if "resident" not in request.GET:
+        return ResidentLookupForm(), None
+    form = ResidentLookupForm(request.GET)
+    return form, (form.cleaned_data["resident"] if form.is_valid() else None)
+
+
+def resident_initial(found: Any, lookup: Any) -> dict[str, Any]:
+    """What a found account fills in: the person's name, e-mail, PESEL and the account key."""
+    from infostrada.documents.residents import pesel_of
+
+    if found is None:
+        return {}
+    return {
+        "party_kind": "person",
+        "first_name": found.first_name,
+        "last_name": found.last_name,
+        "email": found.email,
+        "pesel": pesel_of(found),
+        "account": lookup.data["resident"].strip(),
+    }

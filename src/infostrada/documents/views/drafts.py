@@ -8,9 +8,9 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from infostrada.accounts.access import official
-from infostrada.accounts.models import User
 from infostrada.accounts.permissions import has_perm
 from infostrada.accounts.roles import (
     DOC_APPROVE,
@@ -21,9 +21,9 @@ from infostrada.accounts.roles import (
 )
 from infostrada.documents import access
 from infostrada.documents.forms import (
+    AddresseeForm,
     ApproversForm,
     DecisionForm,
-    DispatchForm,
     EditDraftForm,
     PostedForm,
     officials_of,
@@ -31,13 +31,20 @@ from infostrada.documents.forms import (
 from infostrada.documents.models import (
     ApprovalStep,
     CaseParty,
+    DistributionEntry,
     Document,
     DocumentVersion,
     OutgoingItem,
 )
 from infostrada.documents.services import dispatch, drafting
 from infostrada.documents.services.dispatch import RecipientData
-from infostrada.documents.views.common import actor, apply_errors, frame
+from infostrada.documents.views.common import (
+    actor,
+    apply_errors,
+    frame,
+    resident_initial,
+    resident_lookup,
+)
 
 CORRESPONDENT = (
     "party_kind",
@@ -67,19 +74,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     case = document.case
     action = request.POST.get("action", "") if request.method == "POST" else ""
     latest = drafting.latest_version(document)
-    applicant = (
-        CaseParty.objects.for_unit(unit).filter(case=case).order_by("role", "pk").first()
-        if case
-        else None
-    )
-    initial_recipient = (
-        {k: getattr(applicant, k) for k in CORRESPONDENT} | {"citizen": applicant.citizen_id}
-        if applicant
-        else {}
-    )
-    if applicant is not None and applicant.citizen_id:
-        initial_recipient["channel"] = "portal"
-    citizens = User.objects.filter(kind=User.Kind.CITIZEN).order_by("last_name", "first_name")
+    lookup, found = resident_lookup(request)
     forms_ = {
         "edit": EditDraftForm(
             request.POST if action == "edit" else None,
@@ -89,10 +84,9 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             request.POST if action == "submit" else None, approvers=_approvers(unit)
         ),
         "decide": DecisionForm(request.POST if action == "decide" else None),
-        "dispatch": DispatchForm(
-            request.POST if action == "dispatch" else None,
-            citizens=citizens,
-            initial=initial_recipient,
+        "addressee": AddresseeForm(
+            request.POST if action == "addressee" else None,
+            initial=resident_initial(found, lookup) | ({"channel": "portal"} if found else {}),
         ),
     }
     if action in forms_ and forms_[action].is_valid():
@@ -104,9 +98,11 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             return redirect(
                 "documents:document_detail", unit_slug=unit.slug, document_id=document.pk
             )
-    elif action in ("sign", "withdraw"):
+    elif action in ("sign", "withdraw", "dispatch", "add_parties", "remove_addressee"):
         try:
-            if action == "sign":
+            if action in ("dispatch", "add_parties", "remove_addressee"):
+                _distribution_action(request, document, action)
+            elif action == "sign":
                 drafting.sign(actor=actor(request), unit=unit, document=document)
                 messages.success(request, _("The document is signed with the unit's seal."))
             else:
@@ -121,6 +117,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         return redirect("documents:document_detail", unit_slug=unit.slug, document_id=document.pk)
     me = request.user
+    distribution = distribution_of(unit, document)
     steps = list(
         ApprovalStep.objects.for_unit(unit)
         .filter(document=document)
@@ -151,9 +148,17 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             my_turn=my_turn,
             may_edit=editable and has_perm(me, DOC_HANDLE, unit),
             may_sign=document.status == Document.Status.APPROVED and has_perm(me, DOC_SIGN, unit),
-            may_dispatch=document.status == Document.Status.SIGNED
+            may_dispatch=document.status in dispatch.DISPATCHABLE
             and has_perm(me, DOC_DISPATCH, unit),
-            dispatches=list(OutgoingItem.objects.for_unit(unit).filter(document=document)),
+            may_address=document.status in dispatch.ADDRESSABLE
+            and document.direction != Document.Direction.INCOMING
+            and has_perm(me, DOC_DISPATCH, unit),
+            distribution=distribution,
+            pending=[e for e in distribution if e.item is None],
+            lookup=lookup,
+            found=found,
+            has_parties=case is not None
+            and CaseParty.objects.for_unit(unit).filter(case=case).exists(),
         ),
     )
 
@@ -186,21 +191,90 @@ def _document_action(request: HttpRequest, document: Document, action: str, data
             actor=who, unit=unit, document=document, approve=approve, comment=data["comment"]
         )
         messages.success(request, _("Approved.") if approve else _("Returned for correction."))
-    elif action == "dispatch":
-        recipient = RecipientData(**{k: data[k] for k in CORRESPONDENT})
-        item = dispatch.dispatch(
+    elif action == "addressee":
+        dispatch.add_addressee(
             actor=who,
             unit=unit,
             document=document,
             channel=data["channel"],
-            recipient=recipient,
+            recipient=RecipientData(**{k: data[k] for k in CORRESPONDENT}),
             citizen=data["citizen"],
+            list_kind=data["list_kind"],
         )
+        messages.success(request, _("The addressee is on the distribution list."))
+
+
+def _distribution_action(request: HttpRequest, document: Document, action: str) -> None:
+    """Buttons of the distribution list: add the case's parties, remove one, dispatch."""
+    unit, who = request.unit, actor(request)  # type: ignore[attr-defined]
+    if action == "add_parties":
+        added, skipped = dispatch.add_case_parties(actor=who, unit=unit, document=document)
         messages.success(
             request,
-            _("Registered in the outgoing register as %(number)s.")
-            % {"number": item.register_number},
+            ngettext(
+                "%(n)d party added to the distribution list.",
+                "%(n)d parties added to the distribution list.",
+                len(added),
+            )
+            % {"n": len(added)},
         )
+        if skipped:
+            messages.warning(
+                request,
+                _("No channel reaches %(names)s: add them by hand with an address.")
+                % {"names": ", ".join(skipped)},
+            )
+    elif action == "remove_addressee":
+        entry = (
+            DistributionEntry.objects.for_unit(unit)
+            .filter(document=document, pk=_int(request.POST.get("entry")))
+            .select_related("document")
+            .first()
+        )
+        if entry is None:
+            raise Http404("no such addressee")
+        dispatch.remove_addressee(actor=who, unit=unit, entry=entry)
+        messages.success(request, _("The addressee was removed from the list."))
+    else:
+        ids = [int(pk) for pk in request.POST.getlist("entry") if pk.isdigit() and len(pk) < 19]
+        items = dispatch.dispatch_pending(actor=who, unit=unit, document=document, entry_ids=ids)
+        if not items:
+            messages.info(request, _("Every addressee on the list has already been dispatched."))
+        for item in items:
+            if item.status == OutgoingItem.Status.FAILED:
+                messages.error(
+                    request,
+                    _("%(number)s to %(recipient)s could not be sent: %(reason)s")
+                    % {
+                        "number": item.register_number,
+                        "recipient": item.correspondent_name,
+                        "reason": item.failure,
+                    },
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Registered in the outgoing register as %(number)s.")
+                    % {"number": item.register_number},
+                )
+
+
+def distribution_of(unit, document):  # type: ignore[no-untyped-def]
+    """The document's addressees, each with its outgoing item (or None), in list order."""
+    entries = list(
+        DistributionEntry.objects.for_unit(unit)
+        .filter(document=document)
+        .order_by("list", "position", "pk")
+    )
+    items = {
+        i.entry_id: i
+        for i in OutgoingItem.objects.for_unit(unit).filter(
+            document=document, entry_id__in=[e.pk for e in entries]
+        )
+    }
+    for entry in entries:
+        entry.item = items.get(entry.pk)
+    return entries
 
 
 @official()
