@@ -3,7 +3,8 @@
 One policy, used by services, views, the API and the admin alike. A
 permission is a dotted string; a role grants a set of them. The region
 administrator's membership (on the województwo) grants everything in every
-unit of the installation.
+unit of the installation except reading and handling case files
+(CASE_FILE_PERMISSIONS), which needs a role in the unit itself.
 """
 
 from __future__ import annotations
@@ -79,6 +80,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PARTICIPATION_COORDINATOR: _EVERY_ROLE,
 }
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values()) | {MANAGE_UNITS}
+
+# What opens a unit's correspondence and case files. The region administrator
+# runs the installation (units, accounts, security, the audit trail) and is not
+# given these by that role: a case file is read on a need-to-know basis (RODO
+# art. 5 ust. 1 lit. f and art. 32; the instrukcja kancelaryjna gives access to
+# the officials who handle the matter), so they need a role in the unit itself.
+CASE_FILE_PERMISSIONS = frozenset(
+    {DOC_REGISTER, DOC_VIEW_ALL, DOC_ASSIGN, DOC_HANDLE, DOC_APPROVE, DOC_SIGN, DOC_DISPATCH}
+    | {DOC_ARCHIVE}
+)
+REGION_ADMIN_PERMISSIONS = ALL_PERMISSIONS - CASE_FILE_PERMISSIONS
 
 # Scopes an API client (integrator's token) may be given. Later contexts add theirs.
 API_SCOPES: dict[str, str] = {
