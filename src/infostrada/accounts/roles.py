@@ -10,6 +10,7 @@ unit of the installation except reading and handling case files
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -93,11 +94,19 @@ CASE_FILE_PERMISSIONS = frozenset(
 REGION_ADMIN_PERMISSIONS = ALL_PERMISSIONS - CASE_FILE_PERMISSIONS
 
 # Scopes an API client (integrator's token) may be given. Later contexts add theirs.
-API_SCOPES: dict[str, str] = {
-    "units:read": "read the unit's data",
-    "units:write": "change the unit's contact data",
-    "audit:read": "read the unit's audit trail",
-    "documents:read": "read the unit's correspondence, cases and documents",
-    "documents:write": "register correspondence, open cases, add documents",
-    "geo:write": "import and change the unit's spatial layers",
+# The keys are the stable machine names tokens carry; the values are what people
+# read on the API clients page, translated like the roles above.
+API_SCOPES: dict[str, Promise] = {
+    "units:read": _("Read the unit's data"),
+    "units:write": _("Change the unit's contact data"),
+    "audit:read": _("Read the unit's audit trail"),
+    "documents:read": _("Read the unit's correspondence, cases and documents"),
+    "documents:write": _("Register correspondence, open cases, add documents"),
+    "geo:write": _("Import and change the unit's spatial layers"),
 }
+
+
+def scope_label(scope: str) -> str:
+    """A scope in words, in the active language; an unknown scope as it is."""
+    label = API_SCOPES.get(scope)
+    return str(label) if label is not None else scope
