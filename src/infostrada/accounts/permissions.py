@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
-from infostrada.accounts.roles import ALL_PERMISSIONS, ROLE_PERMISSIONS, Role
+from infostrada.accounts.roles import REGION_ADMIN_PERMISSIONS, ROLE_PERMISSIONS, Role
 from infostrada.audit.context import Actor
 from infostrada.tenancy.models import Unit
 
@@ -55,10 +55,13 @@ def is_region_admin(user: Any) -> bool:
 
 
 def permissions_in(user: Any, unit: Unit) -> frozenset[str]:
-    if is_region_admin(user):
-        return ALL_PERMISSIONS
+    """What the user's roles in ``unit`` grant; the region administrator's role adds
+    everything but the case files (roles.CASE_FILE_PERMISSIONS)."""
     roles = roles_by_unit(user).get(unit.pk, set())
-    return frozenset().union(*(ROLE_PERMISSIONS.get(r, frozenset()) for r in roles))
+    granted = frozenset().union(*(ROLE_PERMISSIONS.get(r, frozenset()) for r in roles))
+    if is_region_admin(user):
+        return granted | REGION_ADMIN_PERMISSIONS
+    return granted
 
 
 def has_perm(actor: Actor | Any, perm: str, unit: Unit | None) -> bool:
@@ -80,7 +83,7 @@ def has_perm(actor: Actor | Any, perm: str, unit: Unit | None) -> bool:
     else:
         user = actor
     if unit is None:
-        return perm in ALL_PERMISSIONS and is_region_admin(user)
+        return perm in REGION_ADMIN_PERMISSIONS and is_region_admin(user)
     return perm in permissions_in(user, unit)
 
 

@@ -3,12 +3,14 @@
 One policy, used by services, views, the API and the admin alike. A
 permission is a dotted string; a role grants a set of them. The region
 administrator's membership (on the województwo) grants everything in every
-unit of the installation.
+unit of the installation except reading and handling case files
+(CASE_FILE_PERMISSIONS), which needs a role in the unit itself.
 """
 
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -80,12 +82,31 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values()) | {MANAGE_UNITS}
 
+# What opens a unit's correspondence and case files. The region administrator
+# runs the installation (units, accounts, security, the audit trail) and is not
+# given these by that role: a case file is read on a need-to-know basis (RODO
+# art. 5 ust. 1 lit. f and art. 32; the instrukcja kancelaryjna gives access to
+# the officials who handle the matter), so they need a role in the unit itself.
+CASE_FILE_PERMISSIONS = frozenset(
+    {DOC_REGISTER, DOC_VIEW_ALL, DOC_ASSIGN, DOC_HANDLE, DOC_APPROVE, DOC_SIGN, DOC_DISPATCH}
+    | {DOC_ARCHIVE}
+)
+REGION_ADMIN_PERMISSIONS = ALL_PERMISSIONS - CASE_FILE_PERMISSIONS
+
 # Scopes an API client (integrator's token) may be given. Later contexts add theirs.
-API_SCOPES: dict[str, str] = {
-    "units:read": "read the unit's data",
-    "units:write": "change the unit's contact data",
-    "audit:read": "read the unit's audit trail",
-    "documents:read": "read the unit's correspondence, cases and documents",
-    "documents:write": "register correspondence, open cases, add documents",
-    "geo:write": "import and change the unit's spatial layers",
+# The keys are the stable machine names tokens carry; the values are what people
+# read on the API clients page, translated like the roles above.
+API_SCOPES: dict[str, Promise] = {
+    "units:read": _("Read the unit's data"),
+    "units:write": _("Change the unit's contact data"),
+    "audit:read": _("Read the unit's audit trail"),
+    "documents:read": _("Read the unit's correspondence, cases and documents"),
+    "documents:write": _("Register correspondence, open cases, add documents"),
+    "geo:write": _("Import and change the unit's spatial layers"),
 }
+
+
+def scope_label(scope: str) -> str:
+    """A scope in words, in the active language; an unknown scope as it is."""
+    label = API_SCOPES.get(scope)
+    return str(label) if label is not None else scope

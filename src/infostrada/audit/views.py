@@ -35,7 +35,7 @@ def trail(request: HttpRequest) -> HttpResponse:
     else:
         data = form.cleaned_data if form.is_bound else {}
         if data.get("action"):
-            qs = qs.filter(action__startswith=data["action"])
+            qs = qs.filter(action=data["action"])
         if data.get("actor"):
             qs = qs.filter(actor_name__icontains=data["actor"])
         if data.get("object_type"):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from infostrada.accounts.models import User
+from infostrada.accounts.roles import DOC_HANDLE, ROLE_PERMISSIONS
 from infostrada.documents.models import (
     Case,
     CaseParty,
@@ -161,7 +162,11 @@ class AssignForm(forms.Form):
         self.fields["department"].queryset = Department.objects.for_unit(unit).valid_in(
             timezone.localdate().year
         )
-        self.fields["assignee"].queryset = officials_of(unit)
+        # only officials who may take the matter (correspondence.assign checks it too)
+        handling = [role for role, perms in ROLE_PERMISSIONS.items() if DOC_HANDLE in perms]
+        self.fields["assignee"].queryset = officials_of(unit).filter(
+            memberships__unit=unit, memberships__role__in=handling
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

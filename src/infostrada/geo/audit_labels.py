@@ -9,7 +9,9 @@ register_system_actors({"geo-import": _("System — spatial data import")})
 
 register_actions(
     {
-        "geo.import": pgettext_lazy("audit action", "Spatial data imported"),
+        "geo.import.egib": pgettext_lazy("audit action", "Cadastre (EGiB) imported"),
+        "geo.import.app": pgettext_lazy("audit action", "Zoning plans (APP) imported"),
+        "geo.import.vector": pgettext_lazy("audit action", "Spatial data imported"),
         "geo.layer.created": pgettext_lazy("audit action", "Layer created"),
         "geo.zoning_extract.requested": pgettext_lazy("audit action", "Zoning extract requested"),
     }

@@ -217,6 +217,11 @@ def _check_target(unit: Unit, department: Department | None, assignee: User | No
             raise ValidationError({"department": _("The department does not exist this year.")})
     if assignee is not None and not has_perm(assignee, WORKBENCH, unit):
         raise ValidationError({"assignee": _("The official holds no role in this unit.")})
+    if assignee is not None and not has_perm(assignee, DOC_HANDLE, unit):
+        # they could neither accept nor settle it (accept_assignment, mark_done)
+        raise ValidationError(
+            {"assignee": _("The official's role in this unit does not include handling matters.")}
+        )
 
 
 def assign(
@@ -306,7 +311,12 @@ def _route(subject: Any, department: Department | None, assignee: User | None) -
 
 
 def accept_assignment(*, actor: Actor, unit: Unit, assignment: Assignment) -> Assignment:
-    """The official (or the head/any member of the department) takes the matter."""
+    """The official (or the head/any member of the department) takes the matter.
+
+    Taking a matter is EZD work: a member of the department whose role has no
+    EZD rights (a BIP editor, a GIS operator) may not take it.
+    """
+    ensure_can(actor, DOC_HANDLE, unit)
     _ensure_recipient(actor, unit, assignment)
     with transaction.atomic():
         assignment = Assignment.objects.for_unit(unit).select_for_update().get(pk=assignment.pk)
@@ -446,6 +456,7 @@ def _ensure_recipient(actor: Actor, unit: Unit, assignment: Assignment) -> None:
 
 def mark_done(*, actor: Actor, unit: Unit, item: IncomingItem, note: str) -> IncomingItem:
     """Settle an item that needs no case (e.g. an invitation, an advertisement)."""
+    ensure_can(actor, DOC_HANDLE, unit)
     visible = access.get_item(actor, unit, item.pk)
     if not (_may_act_for(actor, unit, visible.assignee_id) or access.sees_everything(actor, unit)):
         raise PermissionDenied("not yours")

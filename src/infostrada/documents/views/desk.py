@@ -220,6 +220,7 @@ def incoming_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     open_assignment = next((a for a in assignments if a.status == "pending"), None)
     history = CaseEvent.objects.for_unit(unit).filter(item=item).order_by("at", "pk")
     me = request.user
+    may_handle = has_perm(me, DOC_HANDLE, unit)
     return render(
         request,
         "documents/incoming_detail.html",
@@ -234,8 +235,9 @@ def incoming_detail(request: HttpRequest, item_id: int) -> HttpResponse:
             assign_form=assign_form,
             comment_form=comment_form,
             may_assign=has_perm(me, DOC_ASSIGN, unit),
-            may_handle=has_perm(me, DOC_HANDLE, unit),
-            is_recipient=_is_recipient(request, open_assignment),
+            may_handle=may_handle,
+            # accepting, returning and forwarding are EZD work (documents.handle)
+            is_recipient=may_handle and _is_recipient(request, open_assignment),
         ),
     )
 
