@@ -6,6 +6,7 @@ which is the single source of ``docs/configuration.md``.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import secrets
 from datetime import timedelta
@@ -184,13 +185,38 @@ LOGOUT_REDIRECT_URL = "portal:home"
 
 # Login throttling (django-axes): the failure counter lives in the database,
 # so it holds across worker processes and machines.
+# Two budgets (accounts/throttle.py): per username+address, and per address
+# over any usernames (password spraying); never per username alone, so nobody
+# can lock a named official out from elsewhere.
 AXES_FAILURE_LIMIT = declare(
     "LOGIN_FAILURE_LIMIT", int, 5, "Failed logins before a username+address pair is locked."
+)
+LOGIN_ADDRESS_FAILURE_LIMIT = declare(
+    "LOGIN_ADDRESS_FAILURE_LIMIT",
+    int,
+    30,
+    "Failed logins from one client address, over any usernames, before the address is "
+    "locked (password spraying). Offices behind one NAT address share it.",
 )
 AXES_COOLOFF_TIME = timedelta(
     minutes=declare("LOGIN_COOLOFF_MINUTES", int, 15, "How long a login lock lasts.")
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "infostrada.accounts.throttle.LoginThrottle"
+AXES_CLIENT_IP_CALLABLE = "infostrada.accounts.throttle.client_address"
+TRUSTED_PROXIES = declare(
+    "TRUSTED_PROXIES",
+    list,
+    [],
+    "Comma-separated addresses or networks (CIDR) of the reverse proxies in front of the "
+    "platform. Only a request from one of them has its client address taken from "
+    "`X-Forwarded-For` (login throttling); empty: the connecting address is the client.",
+)
+for _proxy in TRUSTED_PROXIES:  # a typo here must stop the start, not trust nobody silently
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ValueError(f"INFOSTRADA_TRUSTED_PROXIES: {_proxy!r} is not an address") from exc
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
