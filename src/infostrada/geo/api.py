@@ -22,6 +22,7 @@ from infostrada.accounts.api_auth import API_AUTH
 from infostrada.accounts.permissions import ensure_can, has_perm
 from infostrada.accounts.roles import DOC_REGISTER, DOC_VIEW_ALL, WORKBENCH
 from infostrada.accounts.services import actor_for_request
+from infostrada.geo import ratelimit
 from infostrada.geo import services_extract as se
 from infostrada.geo.public import offers_zoning_extract
 from infostrada.geo.schemas import ZoningExtractIn, ZoningExtractOut
@@ -93,6 +94,10 @@ def request_zoning_extract(
     covered by a plan in force, otherwise 422 names the parcels; nothing is
     registered then. The `fee` is the stamp duty of the prepared extract.
 
+    Rate limit: per client address and per unit and hour
+    (`INFOSTRADA_GEO_EXTRACT_LIMIT_PER_CLIENT`, `..._PER_UNIT`); over it, 429
+    with `Retry-After`, and nothing is registered.
+
     Idempotent retries: with `source_id`, a repeated request is answered like
     the first one (201, the same `id`) and registers nothing. Needs
     `documents:write` (token) or the chancellery's permission (session).
@@ -108,6 +113,17 @@ def request_zoning_extract(
     actor = actor_for_request(request)
     ensure_can(actor, DOC_REGISTER, unit)
     applicant = se.Applicant(**data.applicant.model_dump())
+    refusal = ratelimit.take(request, unit)
+    if refusal is not None:
+        return _problem(
+            429,
+            _("Too many requests"),
+            _("Too many zoning-extract requests from this client or to this unit in the last hour.")
+            if refusal.scope == "client"
+            else _("This unit has received too many zoning-extract requests in the last hour."),
+            kind="too-many-requests",
+            headers={"Retry-After": str(refusal.retry_after)},
+        )
     result = se.request_extract(
         unit=unit,
         applicant=applicant,

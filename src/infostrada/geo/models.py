@@ -194,3 +194,25 @@ class PlanZone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.symbol} {self.designation}"
+
+
+class SubmissionQuota(models.Model):
+    """How many anonymous submissions one key made in one window (geo.ratelimit).
+
+    Kept in the database, not in a process, so that every worker on every
+    machine counts against the same budget. ``key`` names the budget and the
+    client or unit (a client address only as a hash); it holds no tenant data.
+    """
+
+    key = models.CharField(max_length=120)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="quota_key_window")
+        ]
+        indexes = [models.Index(fields=["window_start"], name="quota_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

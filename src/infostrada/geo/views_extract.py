@@ -31,6 +31,7 @@ from infostrada.accounts.services import actor_for_user
 from infostrada.documents import access
 from infostrada.documents.models import Document, IncomingItem
 from infostrada.geo import extract as ex
+from infostrada.geo import ratelimit
 from infostrada.geo import services_extract as se
 from infostrada.tenancy.resolve import request_unit
 
@@ -179,6 +180,35 @@ def _not_issued_here(request: HttpRequest, unit: Any, refused: Exception) -> Htt
     )
 
 
+def _too_many(request: HttpRequest, unit: Any, refusal: ratelimit.Refusal) -> HttpResponse:
+    """429: too many requests from this address, or to this unit, in the last hour."""
+    if refusal.scope == "client":
+        message = _(
+            "Too many requests for zoning extracts have been sent from your address in the "
+            "last hour. Try again in %(minutes)s minutes, or send the request by post."
+        )
+    else:
+        message = _(
+            "%(unit)s has received too many requests for zoning extracts online in the last "
+            "hour. Try again in %(minutes)s minutes, or send the request by post."
+        )
+    response = render(
+        request,
+        "geo/portal/error.html",
+        {
+            "unit": unit,
+            "footer_unit": unit,
+            "title": _("Too many requests"),
+            "message": message
+            % {"unit": unit.official_name, "minutes": (refusal.retry_after + 59) // 60},
+            "back": reverse("zoning_extract:request", kwargs={"unit_slug": unit.slug}),
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
 @public
 def request_extract(request: HttpRequest, unit_slug: str | None = None) -> HttpResponse:
     """``/<unit>/geoportal/wypis/``: request a wypis and/or wyrys, seeing the fee first."""
@@ -212,6 +242,9 @@ def request_extract(request: HttpRequest, unit_slug: str | None = None) -> HttpR
                 preview = se.preview_extract(unit=unit, parcels=data["parcels"], kind=data["kind"])
                 total = str(preview.fee.total)
                 if request.POST.get("action") == "submit" and data["fee_total"] == total:
+                    refusal = ratelimit.take(request, unit)
+                    if refusal is not None:
+                        return _too_many(request, unit, refusal)
                     result = se.request_extract(
                         unit=unit,
                         applicant=applicant,
