@@ -20,6 +20,7 @@ import shapely
 from django.db import connection
 from django.utils.translation import gettext as _
 from shapely import wkb
+from shapely.prepared import prep
 
 from infostrada.geo.crs import CRS84, SUPPORTED, CrsError, crs_code, transformer
 from infostrada.geo.ogc.axes import STORAGE, Area, northing_first, query_area, to_xy
@@ -38,6 +39,8 @@ from infostrada.geo.ogc.common import (
     quote_id,
     wants_html,
 )
+from infostrada.geo.ogc.matched import count_matched
+from infostrada.geo.ogc.temporal import parse_datetime
 from infostrada.geo.query import CHUNK, Row, box_first, iter_intersecting
 
 DEFAULT_LIMIT = 10
@@ -69,22 +72,65 @@ def crs_uri(code: str) -> str:
     return next(uri for uri, c in SUPPORTED.items() if c == code)
 
 
+GEOGRAPHIC = ("OGC:CRS84", "EPSG:4326")  # longitude and latitude, in degrees
+
+
 def _parse_area(request: OgcRequest) -> tuple[bool, Area | None]:
-    """(a bbox was given, its storage area or None when it misses the region)."""
+    """(a bbox was given, its storage area or None when it misses the region).
+
+    OGC 17-069r4, 7.15.3: four numbers, or six with heights, which are in
+    CRS84h unless ``bbox-crs`` says otherwise (the offered CRSs have no
+    height, so six numbers come without ``bbox-crs``; the data is flat, so the
+    heights select nothing away). Longitude and latitude must lie within
+    ±180 and ±90. A box whose west edge lies east of its east edge crosses
+    the antimeridian, the only case where a minimum may exceed a maximum.
+    """
     raw = request.get("bbox")
     if raw is None:
         if request.get("bbox-crs"):
             raise bad_request(_("Parameter bbox-crs needs a bbox."))
         return False, None
     values = parse_numbers(raw, "bbox")
-    if len(values) == 6:  # minimum and maximum height: the data is two-dimensional
-        values = [values[0], values[1], values[3], values[4]]
-    if len(values) != 4:
+    if len(values) not in (4, 6):
         raise bad_request(_("A bbox has four numbers: minimum and maximum of each axis."))
     code = parse_crs(request, "bbox-crs")
+    if len(values) == 6:
+        if request.get("bbox-crs"):
+            raise bad_request(
+                _(
+                    "A bbox of six numbers (with heights) is in CRS84h; bbox-crs %(crs)s "
+                    "has no height, so give four numbers."
+                )
+                % {"crs": request.get("bbox-crs")}
+            )
+        if values[2] > values[5]:
+            raise bad_request(_("In a bbox the minimum of an axis must not exceed its maximum."))
+        values = [values[0], values[1], values[3], values[4]]
     box = to_xy((values[0], values[1], values[2], values[3]), code)
-    if box[0] > box[2] or box[1] > box[3]:
+    geographic = code in GEOGRAPHIC
+    if geographic and not (
+        all(-180 <= v <= 180 for v in (box[0], box[2]))
+        and all(-90 <= v <= 90 for v in (box[1], box[3]))
+    ):
+        raise bad_request(
+            _(
+                "In a bbox in %(crs)s longitudes lie between -180 and 180 and latitudes "
+                "between -90 and 90."
+            )
+            % {"crs": crs_uri(code)}
+        )
+    if box[1] > box[3] or (box[0] > box[2] and not geographic):
         raise bad_request(_("In a bbox the minimum of an axis must not exceed its maximum."))
+    if box[0] > box[2]:  # across the antimeridian: the box east of it and the box west of it
+        parts = [
+            query_area((box[0], box[1], 180.0, box[3]), code),
+            query_area((-180.0, box[1], box[2], box[3]), code),
+        ]
+        found = [p for p in parts if p is not None]
+        if len(found) < 2:
+            return True, found[0] if found else None
+        shape = shapely.union(found[0].shape.context, found[1].shape.context)
+        return True, Area(box=shape.bounds, shape=prep(shape))
     return True, query_area(box, code)
 
 
@@ -117,8 +163,8 @@ def _matches(properties: dict[str, Any], filters: dict[str, str]) -> bool:
                     return False
             except ValueError:
                 return False
-        elif str(value) != wanted:
-            return False
+        elif not isinstance(value, str) or value != wanted:
+            return False  # lists and objects match no filter (as in ``matched``)
     return True
 
 
@@ -214,6 +260,7 @@ def items(request: OgcRequest, collection_id: str) -> OgcResponse:
         raise bad_request(_("Use either cursor or offset, not both."))
     code = parse_crs(request, "crs")
     has_box, area = _parse_area(request)
+    parse_datetime(request.get("datetime"))  # checked; the layers have no time dimension
     rows: list[Row] = []
     more = False
     if not (has_box and area is None):
@@ -255,11 +302,19 @@ def items(request: OgcRequest, collection_id: str) -> OgcResponse:
             else None
         )
         return _items_page(request, collection, rows, geometries, code, next_url, links)
+    if has_box and area is None:
+        matched: int | None = 0
+    elif not more and not offset and not cursor:
+        matched = len(rows)  # the whole selection is on this page
+    else:
+        matched = count_matched(collection, area, filters)
     body = "".join(
         [
             '{"type":"FeatureCollection","features":[',
             ",".join(_feature_json(r, g) for r, g in zip(rows, geometries, strict=True)),
-            '],"numberReturned":',
+            "]",
+            "" if matched is None else f',"numberMatched":{matched}',
+            ',"numberReturned":',
             str(len(rows)),
             ',"timeStamp":"',
             stamp,

@@ -13,6 +13,7 @@ from infostrada.geo.models import Layer
 
 FONT_SIZE = 13
 GAP = 6
+DEFAULT_SYMBOL = 20  # pixels, when GetLegendGraphic gives no WIDTH/HEIGHT
 
 
 @lru_cache(maxsize=1)
@@ -44,14 +45,26 @@ def legend_json(layer: Layer) -> list[dict[str, Any]]:
     ]
 
 
-def legend_png(layer: Layer, *, symbol: int = 20) -> bytes:
+def _layout(entries: list[tuple[str, render.Style]], symbol: int) -> tuple[int, int, int]:
+    """(width, height, row height) of a legend image: one place, for the image and its size."""
+    probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
+    text_width = max(
+        (int(probe.textlength(label, font=_font())) for label, _style in entries), default=0
+    )
+    row = max(symbol, FONT_SIZE + 4) + GAP
+    return GAP + symbol + GAP + text_width + GAP, GAP + row * len(entries), row
+
+
+def legend_size(layer: Layer, *, symbol: int = DEFAULT_SYMBOL) -> tuple[int, int]:
+    """The pixel size of ``legend_png`` (the WMS capabilities advertise it in LegendURL)."""
+    width, height, _row = _layout(render.legend(layer), symbol)
+    return width, height
+
+
+def legend_png(layer: Layer, *, symbol: int = DEFAULT_SYMBOL) -> bytes:
     entries = render.legend(layer)
     font = _font()
-    probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
-    text_width = max(int(probe.textlength(label, font=font)) for label, _style in entries)
-    row = max(symbol, FONT_SIZE + 4) + GAP
-    width = GAP + symbol + GAP + text_width + GAP
-    height = GAP + row * len(entries)
+    width, height, row = _layout(entries, symbol)
     image = Image.new("RGBA", (width, height), (255, 255, 255, 0))
     for index, (label, style) in enumerate(entries):
         top = GAP + index * row

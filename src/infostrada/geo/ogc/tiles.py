@@ -2,14 +2,16 @@
 
 A tile is cut from the features whose boxes meet the tile grown by a
 buffer (so that outlines do not end at tile edges), transformed straight
-into the tile's 4096-unit grid in one vectorised call, clipped, snapped to
-the grid (still valid, see ``_snap``) and oriented as the MVT
-specification wants, then encoded by ``mvt`` (numpy, not the per-coordinate
+into the tile's 4096-unit grid in one vectorised call, generalised to the
+tile's resolution (features below a pixel left out, see ``PIXEL``),
+clipped, simplified, snapped to the grid (still valid, see ``_snap``) and
+oriented as the MVT specification wants, then encoded by ``mvt`` (numpy, not the per-coordinate
 Python of ``mapbox_vector_tile``). One MVT layer per tile, named after the
 collection; features carry their attributes and ``fid``.
 
 Tiles are cached (Django's cache framework) under a key that includes the
-layer's ``updated_at``, so a changed layer is never served stale; the same
+layer's ``updated_at`` and the renderer's ``RENDER_VERSION``, so neither a
+changed layer nor a tile drawn by an earlier release is served; the same
 version is the ETag, and ``Cache-Control`` lets browsers and proxies keep
 tiles for a while and revalidate cheaply (304). A tile without features is
 204 No Content (OGC API - Tiles permits it for empty tiles) and cached too.
@@ -58,24 +60,39 @@ CACHE_SECONDS = 24 * 3600
 CACHE_CONTROL = "public, max-age=300"  # then revalidate: a 304 by ETag is cheap
 TMS_URI = "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad"
 WEB_MERCATOR_URI = "http://www.opengis.net/def/crs/EPSG/0/3857"
-# A feature whose box (width + height, in tile units) is below this would
-# collapse when snapped to the tile grid: it is not even read. 0.3 allows for
-# Web Mercator's scale at Poland's latitudes (a metre is 1.5-1.7 Mercator
-# metres), so nothing that would show is left out. Points are always read.
-MIN_SIZE = 0.3
+# Generalisation to the tile's resolution. A client draws a tile at 512
+# pixels (MapLibre, QGIS; a 256-pixel tile on a 2x screen alike), so a
+# pixel is 8 tile units at every zoom level. A line or polygon whose box is
+# narrower and lower than a pixel would be a speck at most: it is left out
+# (points are always kept), and every outline is simplified (Douglas-Peucker,
+# topology preserved) to a quarter of a pixel, which no screen shows. Before
+# this, a z9 tile of a gmina's parcels carried all ~19,000 of them (1.7 MB).
+PIXEL = EXTENT / 256
+SIMPLIFY = PIXEL / 4
+# Web Mercator stretches Poland's metres 1.52-1.74 times (1/cos of latitudes
+# 49-55°): the index query leaves out, by the box in EPSG:2180, only what is
+# below a pixel even at the strongest stretch; the exact test follows in tile units.
+MERCATOR_STRETCH = 1.75
+# Bumped whenever the tiles drawn from the same data change (the encoding or
+# the generalisation): it is part of the cache key and the ETag, so tiles
+# cached by an earlier version are neither served nor revalidated after an upgrade.
+RENDER_VERSION = "2"
+# What a tile may weigh at most (tippecanoe's default limit, 500 kB): beyond
+# it a client spends more on one tile than on the rest of the screen.
+MAX_TILE_BYTES = 500_000
 
 _SQLITE_CANDIDATES = (
     "SELECT f.id, f.fid, f.properties, f.geom FROM geo_feature_rtree r "
     "JOIN geo_feature f ON f.id = r.id "
     "WHERE r.maxx >= %s AND r.minx <= %s AND r.maxy >= %s AND r.miny <= %s AND f.layer_id = %s "
-    "AND ((r.maxx - r.minx) + (r.maxy - r.miny) >= %s OR (f.minx = f.maxx AND f.miny = f.maxy)) "
+    "AND (r.maxx - r.minx >= %s OR r.maxy - r.miny >= %s OR (f.minx = f.maxx AND f.miny = f.maxy)) "
     "ORDER BY f.id"
 )
 _POSTGRES_CANDIDATES = (
     "SELECT f.id, f.fid, f.properties, f.geom FROM geo_feature f "
     "WHERE box(point(f.minx, f.miny), point(f.maxx, f.maxy)) && box(point(%s, %s), point(%s, %s)) "
     "AND f.layer_id = %s "
-    "AND ((f.maxx - f.minx) + (f.maxy - f.miny) >= %s OR (f.minx = f.maxx AND f.miny = f.maxy)) "
+    "AND (f.maxx - f.minx >= %s OR f.maxy - f.miny >= %s OR (f.minx = f.maxx AND f.miny = f.maxy)) "
     "ORDER BY f.id"
 )
 
@@ -240,8 +257,9 @@ def _candidates(
 ) -> list[Row]:
     """Features of the layer whose boxes meet ``box`` (EPSG:2180) and are not too small to show.
 
-    Like ``geo.query``'s candidate query, with the size condition that keeps
-    low-zoom tiles from reading every parcel of the region.
+    Like ``geo.query``'s candidate query, with the size condition (``min_size``
+    metres of EPSG:2180 in width or height) that keeps low-zoom tiles from
+    reading every parcel of the region.
     """
     minx, miny, maxx, maxy = box
     if connection.vendor == "sqlite":
@@ -249,7 +267,7 @@ def _candidates(
     else:
         sql, params = _POSTGRES_CANDIDATES, [minx, miny, maxx, maxy]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, layer_id, min_size])
+        cursor.execute(sql, [*params, layer_id, min_size, min_size])
         rows = cursor.fetchall()
     geometries = shapely.from_wkb([bytes(g) for _pk, _fid, _p, g in rows])  # one call for all
     return [
@@ -285,7 +303,9 @@ def render_tile(collection: Collection, z: int, x: int, y: int) -> bytes:
         (left - pad_x, bottom - pad_y, right + pad_x, top + pad_y), "EPSG:3857"
     )
     rows = _candidates(
-        collection.layer.pk, storage_box, min_size=MIN_SIZE * (right - left) / EXTENT
+        collection.layer.pk,
+        storage_box,
+        min_size=PIXEL * (right - left) / EXTENT / MERCATOR_STRETCH,
     )
     if not rows:
         return b""
@@ -298,9 +318,20 @@ def render_tile(collection: Collection, z: int, x: int, y: int) -> bytes:
         )
 
     geometries = shapely.transform(np.array([r.geometry for r in rows], dtype=object), to_tile)
+    minx, miny, maxx, maxy = shapely.bounds(geometries).T
+    sizes = np.fmax(maxx - minx, maxy - miny)
+    points = shapely.get_dimensions(geometries) == 0
+    sizes[points] = PIXEL  # a point is a symbol of its own size: kept, last to go
+    shown = sizes >= PIXEL
+    if not shown.any():
+        return b""
+    if not shown.all():
+        rows = [row for row, keep in zip(rows, shown, strict=True) if keep]
+        geometries, sizes = geometries[shown], sizes[shown]
     geometries = shapely.clip_by_rect(
         geometries, -BUFFER, -BUFFER, EXTENT + BUFFER, EXTENT + BUFFER
     )
+    geometries = shapely.simplify(geometries, SIMPLIFY, preserve_topology=True)
     geometries = _snap(geometries)
     # y grows downwards in tile space: an exterior ring with positive area
     # (the MVT rule) is counter-clockwise in these coordinates
@@ -312,9 +343,30 @@ def render_tile(collection: Collection, z: int, x: int, y: int) -> bytes:
             row.properties if "fid" in row.properties else {**row.properties, "fid": row.fid},
         )
         for row, geometry in zip(rows, geometries, strict=True)
-        if geometry is not None and not geometry.is_empty
     ]
-    return mvt.encode(collection.id, features, EXTENT)
+    return _encode_within_budget(collection.id, features, sizes)
+
+
+def _encode_within_budget(
+    name: str, features: list[mvt.TileFeature], sizes: np.ndarray, budget: int = MAX_TILE_BYTES
+) -> bytes:
+    """The tile, made to fit ``budget`` bytes by leaving out its smallest features first.
+
+    Most tiles fit at once. A dense one (a gmina's parcels at z9-z12, where
+    most of a tile's bytes are the parcels' attributes) keeps its largest
+    features, in their order; a few rounds of encoding at most, each sized by
+    the ratio of bytes over budget.
+    """
+    body = mvt.encode(name, features, EXTENT)
+    if len(body) <= budget:
+        return body
+    by_size = np.argsort(-sizes, kind="stable")
+    keep = len(features)
+    while len(body) > budget and keep > 1:
+        keep = max(1, min(keep - 1, int(keep * budget / len(body) * 0.95)))
+        chosen = np.sort(by_size[:keep])
+        body = mvt.encode(name, [features[i] for i in chosen], EXTENT)
+    return body
 
 
 def tile(
@@ -329,7 +381,7 @@ def tile(
     if request.get("f") not in (None, "mvt"):
         raise bad_request(_("Vector tiles are offered as f=mvt only."))
     collection = get_collection(collection_id)
-    version = f"{collection.version}-{z}-{x}-{y}"
+    version = f"{collection.version}-{z}-{x}-{y}-r{RENDER_VERSION}"
     etag = '"' + hashlib.blake2b(version.encode(), digest_size=12).hexdigest() + '"'
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
     if etag in [t.strip() for t in request.if_none_match.split(",")]:

@@ -10,6 +10,7 @@ that version does. Every error is a ServiceExceptionReport with HTTP 400.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 from typing import Any
@@ -24,7 +25,7 @@ from infostrada.geo.ogc.axes import STORAGE, northing_first, query_area
 from infostrada.geo.ogc.catalog import Collection, find_collections
 from infostrada.geo.ogc.common import OgcError, OgcRequest, OgcResponse, parse_numbers
 from infostrada.geo.ogc.features import geojson_geometries
-from infostrada.geo.ogc.wms_capabilities import capabilities
+from infostrada.geo.ogc.wms_capabilities import MAP_FORMATS, capabilities
 from infostrada.geo.query import Row, iter_intersecting
 
 MAX_SIZE = 4096
@@ -32,6 +33,7 @@ MAX_FEATURE_COUNT = 50
 INFO_TOLERANCE = 4  # pixels around the clicked point
 INFO_FORMATS = ("application/json", "text/html", "text/plain")
 XML = "text/xml; charset=utf-8"
+JPEG_QUALITY = 85
 
 
 class WmsError(Exception):
@@ -201,22 +203,38 @@ def _color(request: OgcRequest) -> tuple[int, int, int]:
 
 
 def get_map(request: OgcRequest) -> OgcResponse:
+    """A map image: PNG (transparent if asked) or JPEG (always on BGCOLOR, white by default).
+
+    WMS 1.3.0 (OGC 06-042), 7.3.3.9-7.3.3.10: TRANSPARENT applies to formats
+    that have transparency; JPEG has none, so there it is ignored and the
+    background colour fills what no layer covers.
+    """
     part = _map_part(request)
     fmt = _required(request, "format").split(";")[0].strip().lower()
-    if fmt != "image/png":
-        raise WmsError("InvalidFormat", _("Maps are offered as image/png."))
+    if fmt not in MAP_FORMATS:
+        raise WmsError(
+            "InvalidFormat",
+            _("Maps are offered as %(list)s.") % {"list": ", ".join(MAP_FORMATS)},
+        )
+    background = _color(request)
     transparent = (request.get_ci("transparent") or "FALSE").strip().upper() == "TRUE"
-    png = render.render_png(
+    image = render.render_image(
         [c.layer for c in part["layers"]],
         part["box"],
         part["code"],
         part["width"],
         part["height"],
-        transparent=transparent,
-        background=_color(request),
+        transparent=transparent and fmt == "image/png",
+        background=background,
     )
+    out = io.BytesIO()
+    if fmt == "image/jpeg":
+        # opaque already (drawn on an opaque background); JPEG stores no alpha
+        image.convert("RGB").save(out, format="JPEG", quality=JPEG_QUALITY)
+    else:
+        image.save(out, format="PNG", optimize=False, compress_level=3)
     return OgcResponse(
-        content_type="image/png", body=png, headers={"Cache-Control": "public, max-age=60"}
+        content_type=fmt, body=out.getvalue(), headers={"Cache-Control": "public, max-age=60"}
     )
 
 
@@ -375,7 +393,7 @@ def get_legend_graphic(request: OgcRequest) -> OgcResponse:
 
 
 def _symbol_size(request: OgcRequest) -> int:
-    raw = request.get_ci("width") or request.get_ci("height") or "20"
+    raw = request.get_ci("width") or request.get_ci("height") or str(legend.DEFAULT_SYMBOL)
     try:
         return min(max(int(raw), 8), 64)
     except ValueError:

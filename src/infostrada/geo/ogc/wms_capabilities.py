@@ -3,7 +3,8 @@
 Each layer states its geographic box (EX_GeographicBoundingBox) and a
 BoundingBox in every offered CRS — in that CRS's axis order, as WMS 1.3.0
 requires (EPSG:4326 latitude first, EPSG:2180/2177 northing first) — its
-default style and the URL of its legend (GetLegendGraphic).
+default style and the URL of its legend (GetLegendGraphic) with the size of
+the image that URL returns.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from infostrada.geo.crs import POLAND_2180, bbox_from_storage
 from infostrada.geo.ogc.axes import from_xy
 from infostrada.geo.ogc.catalog import Collection, public_collections
 from infostrada.geo.ogc.common import OgcRequest
+from infostrada.geo.ogc.legend import legend_size
 
 WMS_NS = "http://www.opengis.net/wms"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -32,6 +34,8 @@ CRS_NAMES = {
     "EPSG:4326": "EPSG:4326",
     "CRS:84": "OGC:CRS84",
 }
+# GetMap formats: PNG, and JPEG, which many desktop clients ask for first
+MAP_FORMATS = ("image/png", "image/jpeg")
 
 
 def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
@@ -91,7 +95,9 @@ def _layer(parent: etree._Element, collection: Collection, service: str) -> None
     style = _el(element, "Style")
     _el(style, "Name", "default")
     _el(style, "Title", _("Default style"))
-    legend = _el(style, "LegendURL", width="20", height="20")
+    # the size of the image GetLegendGraphic returns for this URL (no WIDTH: symbols of 20 px)
+    width, height = legend_size(layer)
+    legend = _el(style, "LegendURL", width=str(width), height=str(height))
     _el(legend, "Format", "image/png")
     query = urlencode(
         {
@@ -127,7 +133,7 @@ def capabilities(request: OgcRequest) -> bytes:
     requests = _el(capability, "Request")
     get = service + "?"
     _operation(requests, "GetCapabilities", ["text/xml"], get)
-    _operation(requests, "GetMap", ["image/png"], get)
+    _operation(requests, "GetMap", list(MAP_FORMATS), get)
     _operation(requests, "GetFeatureInfo", ["application/json", "text/html", "text/plain"], get)
     _operation(requests, "GetLegendGraphic", ["image/png", "application/json"], get, ns=SLD_NS)
     _el(_el(capability, "Exception"), "Format", "XML")

@@ -93,3 +93,37 @@ def test_owslib_lists_collections_and_pages_through_items(live_server, layers):
     assert [f["id"] for f in by_offset["features"]] == seen[4:]
     feature = api.collection_item("lubicz.dzialki", "d7")
     assert feature["properties"] == {"symbol": "2U", "n": 7}
+
+
+def test_owslib_gets_a_jpeg_map_on_the_background_colour(live_server, layers):
+    """A client asking for JPEG (the default of several) gets one; no alpha, BGCOLOR honoured."""
+    wms = WebMapService(f"{live_server.url}/ogc/wms", version="1.3.0")
+    getmap = next(op for op in wms.operations if op.name == "GetMap")
+    assert {"image/png", "image/jpeg"} <= set(getmap.formatOptions)
+    area = {
+        "layers": ["lubicz.kwadrat"],
+        "styles": [""],
+        "srs": "EPSG:2180",
+        "bbox": (X0 - 50, Y0 - 50, X0 + 150, Y0 + 150),
+        "size": (64, 64),
+        "format": "image/jpeg",
+    }
+    # TRANSPARENT means nothing to JPEG: the background is the colour asked for
+    response = wms.getmap(**area, transparent=True, bgcolor="#0000FF")
+    assert response.info()["Content-Type"] == "image/jpeg"
+    image = Image.open(io.BytesIO(response.read()))
+    assert image.format == "JPEG" and image.mode == "RGB" and image.size == (64, 64)
+    red, green, blue = image.getpixel((32, 32))
+    assert red > 200 and green < 60 and blue < 60  # the square
+    red, green, blue = image.getpixel((2, 2))
+    assert red < 40 and green < 40 and blue > 200  # BGCOLOR=0x0000FF
+    white = Image.open(io.BytesIO(wms.getmap(**area).read()))
+    assert all(channel > 240 for channel in white.getpixel((2, 2)))  # white by default
+
+
+def test_the_legend_size_in_the_capabilities_is_the_size_of_the_legend(live_server, layers):
+    wms = WebMapService(f"{live_server.url}/ogc/wms", version="1.3.0")
+    for name in ("lubicz.kwadrat", "lubicz.dzialki"):
+        style = wms[name].styles["default"]
+        image = Image.open(io.BytesIO(http_get(style["legend"]).content))
+        assert image.size == (int(style["legend_width"]), int(style["legend_height"])), name

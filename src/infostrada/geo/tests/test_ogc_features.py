@@ -306,3 +306,130 @@ def test_reads_take_a_fixed_number_of_queries(client, parcels, django_assert_max
 
 def test_post_is_not_allowed(client, parcels):
     assert client.post("/ogc/collections/lubicz.dzialki/items").status_code == 405
+
+
+def test_item_lists_say_how_many_features_match(client, parcels, django_assert_max_num_queries):
+    """OGC 17-069r4, 7.15.6: numberMatched, exact, on every page of a selection."""
+    url = "/ogc/collections/lubicz.dzialki/items"
+    with django_assert_max_num_queries(2):  # the layer, a chunk: the count is the layer's own
+        page = get_json(client, url, limit=3)
+    assert page["numberMatched"] == 25 and page["numberReturned"] == 3
+    (w, s), (e, n) = to_crs84(X0 + 15, Y0 + 15), to_crs84(X0 + 65, Y0 + 45)
+    bbox = f"{w},{s},{e},{n}"
+    first = get_json(client, url, bbox=bbox, limit=4)
+    assert first["numberMatched"] == 6 and first["numberReturned"] == 4
+    following = next(link["href"] for link in first["links"] if link["rel"] == "next")
+    second = json.loads(client.get(following).content)
+    assert second["numberMatched"] == 6 and second["numberReturned"] == 2
+    assert get_json(client, url, symbol="2U", limit=5)["numberMatched"] == 12
+    # d7, d11, d13 of the six squares in the box have symbol 2U
+    assert get_json(client, url, bbox=bbox, symbol="2U", limit=1)["numberMatched"] == 3
+    assert get_json(client, url, bbox=bbox, offset=5, limit=1)["numberMatched"] == 6
+    # a box far from the region matches nothing
+    assert get_json(client, url, bbox="-10,-10,-9,-9")["numberMatched"] == 0
+    # a box holding the whole layer, in EPSG:2180, counts it
+    whole = {"bbox": f"{Y0 - 10},{X0 - 10},{Y0 + 500},{X0 + 500}", "bbox-crs": "EPSG:2180"}
+    assert get_json(client, url, limit=2, **whole)["numberMatched"] == 25
+
+
+def test_number_matched_agrees_with_the_pages_for_every_kind_of_value(client, lubicz):
+    values = [7, 7.0, 7.5, "7", "7.0", True, False, "true", "True", None, [7], {"a": 7}, "x"]
+    rows = [
+        (f"v{k}", {"v": value}, box(X0 + 20 * k, Y0, X0 + 20 * k + 10, Y0 + 10))
+        for k, value in enumerate(values)
+    ]
+    rows.append(("none", {}, box(X0, Y0 + 50, X0 + 10, Y0 + 60)))
+    make_layer(lubicz, "wartosci", rows, schema=[{"name": "v", "type": "string"}])
+    url = "/ogc/collections/lubicz.wartosci/items"
+    (w, s), (e, n) = to_crs84(X0 - 5, Y0 - 5), to_crs84(X0 + 150, Y0 + 15)
+    for wanted in ("7", "7.0", "07", "7.5", "true", "TRUE", "false", "x", "[7]", "None", "nan"):
+        for extra in ({}, {"bbox": f"{w},{s},{e},{n}"}):
+            every = get_json(client, url, v=wanted, limit=1000, **extra)
+            counted = get_json(client, url, v=wanted, limit=1, **extra)
+            assert counted["numberMatched"] == every["numberReturned"], (wanted, extra)
+    assert get_json(client, url, v="7", limit=1)["numberMatched"] == 3  # 7, 7.0 and "7"
+    assert get_json(client, url, v="true", limit=1)["numberMatched"] == 2  # True and "true"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-01-31T12:00:00Z",
+        "2026-01-31t12:00:00.25+01:00",
+        "2016-12-31T23:59:60Z",
+        "2026-01-31",
+        "2026-01-01T00:00:00Z/..",
+        "../2026-01-01T00:00:00Z",
+        "/2026-01-01",
+        "2026-01-01/",
+        "2026-01-01/2026-01-31",
+        "2026-01-31/2026-01-31",
+        "../..",
+    ],
+)
+def test_a_valid_datetime_is_accepted(client, parcels, value):
+    page = get_json(client, "/ogc/collections/lubicz.dzialki/items", datetime=value, limit=30)
+    assert page["numberReturned"] == 25  # the layers have no time dimension
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "yesterday",
+        "",
+        "..",
+        "/",
+        "2026-13-01",
+        "2026-02-30T00:00:00Z",
+        "2026-01-31T12:00:00",  # RFC 3339 wants an offset
+        "2026-01-31T25:00:00Z",
+        "2026-01-31T12:00Z",
+        "2026-01-31 12:00:00Z",
+        "2026-02-01/2026-01-01",
+        "2026-01-01/2026-02-01/2026-03-01",
+        "2026-01-01T00:00:00Z/later",
+    ],
+)
+def test_an_invalid_datetime_is_400(client, parcels, settings, value):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/ogc/collections/lubicz.dzialki/items", {"datetime": value})
+    assert response.status_code == 400, value
+    body = json.loads(response.content)
+    assert body["code"] == "InvalidParameterValue" and "datetime" in body["description"]
+
+
+@pytest.mark.parametrize(
+    ("params", "words"),
+    [
+        ({"bbox": "18.6,90.5,18.7,91"}, "between -90 and 90"),
+        ({"bbox": "18.6,-91,18.7,53"}, "between -90 and 90"),
+        ({"bbox": "180.5,52,181,53"}, "between -180 and 180"),
+        ({"bbox": "53,-181,54,19", "bbox-crs": "EPSG:4326"}, "between -180 and 180"),
+        ({"bbox": "91,18,92,19", "bbox-crs": "EPSG:4326"}, "between -90 and 90"),
+        ({"bbox": "18.6,53.0,0,18.7,53.1,10", "bbox-crs": "EPSG:2180"}, "CRS84h"),
+        ({"bbox": "18.6,53.0,10,18.7,53.1,0"}, "minimum"),
+        ({"bbox": f"{Y0},{X0 + 50},{Y0 + 50},{X0}", "bbox-crs": "EPSG:2180"}, "minimum"),
+        ({"bbox": "18.6,53.0,18.7,53.1,1"}, "four numbers"),
+    ],
+)
+def test_a_bbox_outside_the_globe_or_of_the_wrong_shape_is_400(
+    client, parcels, settings, params, words
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/ogc/collections/lubicz.dzialki/items", params)
+    assert response.status_code == 400, params
+    body = json.loads(response.content)
+    assert body["code"] == "InvalidParameterValue" and words in body["description"], body
+
+
+def test_a_bbox_with_heights_or_across_the_antimeridian(client, parcels):
+    url = "/ogc/collections/lubicz.dzialki/items"
+    (w, s), (e, n) = to_crs84(X0 - 5, Y0 - 5), to_crs84(X0 + 100, Y0 + 100)
+    with_heights = get_json(client, url, bbox=f"{w},{s},-100,{e},{n},3000", limit=30)
+    assert with_heights["numberReturned"] == 25
+    # west edge east of the east edge: from 170°E across the antimeridian to 20°E
+    across = get_json(client, url, bbox=f"170,{s},20,{n}", limit=2)
+    assert across["numberMatched"] == 25 and across["numberReturned"] == 2
+    # everything but a band around the squares
+    around = get_json(client, url, bbox=f"{e + 0.01},{s},{w - 0.01},{n}")
+    assert around["numberMatched"] == 0 and around["features"] == []

@@ -96,15 +96,21 @@ def brute_force(area) -> set[str]:  # type: ignore[no-untyped-def]
 
 
 def walk(client, params: dict) -> list[str]:  # type: ignore[no-untyped-def]
-    """Every page of items, by the next links; each id once, in increasing order of pages."""
+    """Every page of items, by the next links; each id once, in increasing order of pages.
+
+    Every page's ``numberMatched`` must be what the walk finds in the end.
+    """
     url: str | None = "/ogc/collections/lubicz.losowe/items"
     seen: list[str] = []
+    matched: set[int] = set()
     pages = 0
     while url is not None:
         response = client.get(url, params if pages == 0 else None)
         assert response.status_code == 200, response.content[:300]
         page = json.loads(response.content)
         assert len(page["features"]) <= int(params["limit"])
+        assert page["numberReturned"] == len(page["features"])
+        matched.add(page["numberMatched"])
         seen += [f["id"] for f in page["features"]]
         following = [link["href"] for link in page["links"] if link["rel"] == "next"]
         assert len(following) <= 1
@@ -113,6 +119,7 @@ def walk(client, params: dict) -> list[str]:  # type: ignore[no-untyped-def]
         url = following[0] if following else None
         pages += 1
     assert len(seen) == len(set(seen)), "a feature appeared on two pages"
+    assert matched == {len(seen)}, f"numberMatched {matched}, found {len(seen)}"
     return seen
 
 
@@ -172,11 +179,17 @@ def crs84_area(minx: float, miny: float, maxx: float, maxy: float):  # type: ign
     xs=edges(VERTICES_LON, WEST, EAST),
     ys=edges(VERTICES_LAT, SOUTH, NORTH),
     limit=st.sampled_from([5, 40, 1000]),
+    kind=st.sampled_from([None, 0, 4, 5]),
 )
 def test_bbox_in_crs84_matches_brute_force_of_the_transformed_box(
-    client, random_layer, xs, ys, limit
+    client, random_layer, xs, ys, limit, kind
 ):
     (minx, maxx), (miny, maxy) = xs, ys
     params = {"bbox": f"{minx!r},{miny!r},{maxx!r},{maxy!r}", "limit": limit}
+    if kind is not None:
+        params["kind"] = str(kind)
     found = walk(client, params)
-    assert set(found) == brute_force(crs84_area(minx, miny, maxx, maxy))
+    expected = brute_force(crs84_area(minx, miny, maxx, maxy))
+    if kind is not None:
+        expected = {fid for fid in expected if int(fid[1:]) % 6 == kind}
+    assert set(found) == expected

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import mapbox_vector_tile
 import morecantile
+import numpy as np
 import pytest
 from django.core.cache import cache
 from django.db import transaction
@@ -13,6 +15,8 @@ from shapely.geometry import Point, box, shape
 
 from infostrada.geo import services
 from infostrada.geo.crs import transformer
+from infostrada.geo.ogc import mvt, tiles
+from infostrada.geo.ogc.catalog import get_collection
 from infostrada.geo.tests.test_ogc_features import X0, Y0, grid, make_layer
 
 pytestmark = pytest.mark.django_db
@@ -82,11 +86,13 @@ def test_an_empty_tile_is_204_and_low_zoom_tiles_work(client, parcels):
     response = client.get(url(far))
     assert response.status_code == 204 and response.content == b""
     assert response["ETag"]
-    # a z12 tile unit is ~2.4 m: the 10 m squares are a few units wide
-    z12 = client.get(url(tile_of(X0, Y0, 12)))
-    assert z12.status_code == 200
-    assert len(mapbox_vector_tile.decode(z12.content)["lubicz.dzialki"]["features"]) == 25
-    # at z0 a tile unit is ~10 km: the squares vanish, as they would on screen
+    # a z14 tile unit is ~0.6 Mercator metres: the 10 m squares are ~28 units (~2 pixels)
+    z14 = client.get(url(tile_of(X0, Y0, 14)))
+    assert z14.status_code == 200
+    assert len(mapbox_vector_tile.decode(z14.content)["lubicz.dzialki"]["features"]) == 25
+    # at z12 they are under a pixel (16 units) and at z0 a unit is ~10 km: they
+    # vanish, as they would on screen
+    assert client.get(url(tile_of(X0, Y0, 12))).status_code == 204
     assert client.get(url(morecantile.Tile(0, 0, 0))).status_code == 204
 
 
@@ -111,6 +117,62 @@ def test_tiles_are_cached_revalidated_and_invalidated_by_layer_changes(
         for f in mapbox_vector_tile.decode(changed.content)["lubicz.dzialki"]["features"]
     }
     assert "nowa" in fids
+
+
+def test_small_zoom_tiles_are_generalised_to_the_pixel_and_stay_valid(client, lubicz):
+    # a round pond of 1,025 vertices and 25 squares of 10 m beside it
+    pond = Point(X0 + 3000, Y0 + 3000).buffer(2000, quad_segs=256)
+    make_layer(lubicz, "mix", [*grid(), ("pond", {"symbol": "W", "n": 0}, pond)])
+    # z10: a pixel (16 units) is ~150 Mercator metres; a 10 m square is under 2 units
+    t = tile_of(X0 + 3000, Y0 + 3000, 10)
+    response = client.get(url(t, "lubicz.mix"))
+    assert response.status_code == 200
+    decoded = mapbox_vector_tile.decode(response.content, default_options={"y_coord_down": True})
+    features = decoded["lubicz.mix"]["features"]
+    assert [f["properties"]["fid"] for f in features] == ["pond"]
+    geometry = shape(features[0]["geometry"])
+    assert geometry.is_valid and geometry.geom_type == "Polygon"
+    # simplified to a quarter of a pixel: ~20 vertices draw a 700-unit circle
+    assert len(geometry.exterior.coords) < 60
+    width = geometry.bounds[2] - geometry.bounds[0]
+    assert 600 < width < 800  # 4 km x ~1.65 (Mercator) / ~9.6 m per unit
+    # close up, nothing is left out or simplified away
+    near = client.get(url(tile_of(X0 + 45, Y0 + 45, 16), "lubicz.mix"))
+    fids = {
+        f["properties"]["fid"]
+        for f in mapbox_vector_tile.decode(near.content)["lubicz.mix"]["features"]
+    }
+    assert {f"d{k}" for k in range(25)} <= fids
+
+
+def test_a_dense_tile_keeps_its_largest_features_within_the_byte_budget():
+    squares = [
+        mvt.TileFeature(
+            k, box(k, k, k + 1 + k % 50, k + 1 + k % 50), {"fid": f"f{k}", "pad": "x" * 40}
+        )
+        for k in range(400)
+    ]
+    sizes = np.array([1.0 + k % 50 for k in range(400)])
+    whole = mvt.encode("t", squares, 4096)
+    body = tiles._encode_within_budget("t", squares, sizes, budget=len(whole) // 3)
+    assert len(body) <= len(whole) // 3
+    kept = [f["id"] for f in mapbox_vector_tile.decode(body)["t"]["features"]]
+    assert kept == sorted(kept) and 49 in kept and 99 in kept  # in order, the largest kept
+    assert 0 not in kept and 50 not in kept  # the smallest left out
+    assert tiles._encode_within_budget("t", squares, sizes, budget=len(whole)) == whole
+
+
+def test_tiles_cached_or_tagged_by_an_earlier_release_are_not_served(client, parcels):
+    """Tiles drawn before generalisation are neither served from the cache nor confirmed by 304."""
+    t = tile_of(X0 + 45, Y0 + 45, 16)
+    collection = get_collection("lubicz.dzialki")
+    earlier = f"{collection.version}-{t.z}-{t.x}-{t.y}"  # the key and ETag of release 1
+    cache.set(f"ogc:mvt:{earlier}", b"an old tile", 3600)
+    old_etag = '"' + hashlib.blake2b(earlier.encode(), digest_size=12).hexdigest() + '"'
+    response = client.get(url(t), HTTP_IF_NONE_MATCH=old_etag)
+    assert response.status_code == 200 and response.content != b"an old tile"
+    assert response["ETag"] != old_etag
+    assert mapbox_vector_tile.decode(response.content)["lubicz.dzialki"]["features"]
 
 
 @pytest.mark.parametrize(
