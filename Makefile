@@ -6,7 +6,7 @@ PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install demo test test-pg test-browser lint format bench messages config-doc clean
+.PHONY: install demo test test-pg test-browser test-served lint format bench messages config-doc clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -24,12 +24,17 @@ demo: install
 	PORT=$(PORT) $(BIN)/infostrada serve
 
 test: install
-	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not browser and not served" $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (a server on 127.0.0.1:5432 by default).
 test-pg: install
 	INFOSTRADA_DATABASE_URL=$${INFOSTRADA_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/infostrada} \
-		$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+		$(BIN)/pytest -m "not browser and not served" $(PYTEST_ARGS)
+
+# Tests that start `infostrada serve` itself (a worker killed mid-burst, memory
+# under a huge upload): real processes, tens of seconds, so a step of their own.
+test-served: install
+	$(BIN)/pytest -m served -p no:xdist -s $(PYTEST_ARGS)
 
 # Browser tests: Debian's chromium driven by Playwright, with axe-core.
 test-browser: install

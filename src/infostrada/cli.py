@@ -1,7 +1,13 @@
 """The ``infostrada`` command: Django's manage.py plus the platform's own verbs.
 
 ``infostrada serve`` runs the production WSGI server (granian), one worker per
-core, on ``127.0.0.1:${PORT:-8000}`` or ``INFOSTRADA_BIND``. Hyphenated verbs
+core, on ``127.0.0.1:${PORT:-8000}`` or ``INFOSTRADA_BIND``. A worker that dies
+(killed by the OOM killer, a crash in a C extension) is started again by the
+granian master; without that, granian's master shuts the whole server down
+when one worker exits. What the dead worker had committed stays committed
+(each write is one transaction); what it had not is rolled back by the
+database, and files it wrote for that transaction are orphans that
+``infostrada sweep-files`` removes. Hyphenated verbs
 (``seed-demo``, ``audit-verify``, ``config-doc``) map to Django commands.
 """
 
@@ -39,6 +45,9 @@ def serve(argv: list[str]) -> None:
         workers,
         "--blocking-threads",
         "1",
+        "--respawn-failed-workers",
+        "--respawn-interval",
+        os.environ.get("INFOSTRADA_RESPAWN_SECONDS", "1"),
         "--no-ws",
         "--log-level",
         os.environ.get("INFOSTRADA_LOG_LEVEL", "warning"),

@@ -41,7 +41,6 @@ from xml.etree import ElementTree as ET
 
 from defusedxml.ElementTree import fromstring as parse_xml
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -73,7 +72,6 @@ from infostrada.documents.services.common import (
     BlobWriter,
     FileToStore,
     add_version,
-    blob_path,
     event,
     office_language,
     pgettext_office,
@@ -351,13 +349,12 @@ def request_extract(
         request_pdf = _request_pdf(
             unit, applicant, identifiers, kind, purpose, preview, today, source_id
         )
-    # The source id in both files makes their content (and so their stored blob)
-    # this submission's own: a failed request may delete them safely.
     request_xml = _request_xml(unit, applicant, identifiers, kind, purpose, preview.fee, source_id)
-    written: list[str] = [_sha(request_xml), _sha(request_pdf)]
     for attempt in (1, 2):
         try:
-            with transaction.atomic():
+            # The EZD operations inside hand the files they stored to this writer;
+            # if the request fails, it deletes those (and only those) again.
+            with BlobWriter(), transaction.atomic():
                 item = intake.receive(
                     unit=unit,
                     channel=channel,
@@ -371,9 +368,7 @@ def request_extract(
                 )
                 if item.case_id is not None:  # the same submission, registered before
                     return request_state(unit, item)
-                result = _prepare(
-                    unit, item, setup, applicant, preview, kind, subject, purpose, written
-                )
+                result = _prepare(unit, item, setup, applicant, preview, kind, subject, purpose)
                 audit.record(
                     actor or Actor.anonymous(),
                     unit,
@@ -390,15 +385,11 @@ def request_extract(
                 )
             return result
         except IntegrityError:
-            _discard_unreferenced(unit, written)
             # A concurrent retry of the same submission registered it first.
             earlier = _earlier(unit, source_id)
             if attempt == 2 or earlier is None:
                 raise
             return request_state(unit, earlier)
-        except BaseException:
-            _discard_unreferenced(unit, written)
-            raise
     raise AssertionError("unreachable")
 
 
@@ -411,7 +402,6 @@ def _prepare(
     kind: str,
     subject: str,
     purpose: str,
-    written: list[str],
 ) -> ExtractRequest:
     """Route the item, open case 6727 from it, put the extract in as a draft."""
     with office_language():
@@ -447,7 +437,6 @@ def _prepare(
         )
         title = ex.document_title(preview.extract, kind)
         description = _fee_line(pdf.fee)
-    written.append(_sha(pdf.data))
     document = cases.add_document(
         actor=SYSTEM,
         unit=unit,
@@ -488,13 +477,6 @@ def _earlier(unit: Unit, source_id: str) -> IncomingItem | None:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _discard_unreferenced(unit: Unit, hashes: list[str]) -> None:
-    """Files written for a request that then failed: remove those no version points at."""
-    for sha in {h for h in hashes if h}:
-        if not DocumentVersion.objects.for_unit(unit).filter(sha256=sha).exists():
-            default_storage.delete(blob_path(unit.pk, sha))
 
 
 def kind_label(kind: str) -> str:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone, translation
 
 from infostrada.audit.context import Actor
 from infostrada.audit.labels import actor_label
 from infostrada.documents.models import CaseEvent, Document, DocumentVersion
+
+logger = logging.getLogger(__name__)
 
 
 def user_of(actor: Actor) -> Any:
@@ -71,41 +77,86 @@ class FileToStore:
 
 
 def blob_path(unit_id: int, sha256: str) -> str:
-    return f"documents/{unit_id}/{sha256[:2]}/{sha256}"
+    """A fresh name for one upload of a file: its hash, then a random suffix.
+
+    Every upload gets its own blob, never shared with another request, so the
+    request that wrote a blob is the only one that may delete it (see
+    :class:`BlobWriter`). Content-addressed names shared by identical uploads
+    were tried first and lost files: of two concurrent retries of one letter,
+    the one that wrote the blob could roll back and delete it after the other
+    had committed a version pointing at it (issue 8). The hash stays in the
+    name for operators; ``check-files`` compares the bytes with it.
+    """
+    return f"documents/{unit_id}/{sha256[:2]}/{sha256}-{secrets.token_hex(8)}"
 
 
 class BlobWriter:
-    """Writes files before the database transaction and removes them if it fails.
+    """Writes files before the database transaction; cleans up only its own.
 
-    Files are content-addressed per unit, so writing one that already exists
-    changes nothing; a blob written for a transaction that then rolls back is
-    deleted again, so a failed operation leaves nothing on disk either.
+    A blob is written under a name no other upload uses (:func:`blob_path`),
+    so only the writer that created it knows it. If the operation fails, the
+    writer deletes the blobs it wrote that no version row visible to its
+    connection points at (rows of a rolled-back transaction are gone; rows of
+    a caller's still-open transaction are visible and keep their files). When
+    the database cannot be asked (a transaction already broken), it leaves
+    them to ``infostrada sweep-files``, which removes unreferenced blobs once
+    they are older than a grace period. So a failed transaction never deletes
+    a file it did not create, and never one a committed row names.
+
+    Writers nest: an operation that succeeded inside a caller's transaction
+    hands its blobs to the caller's writer, which discards them if the
+    caller's transaction fails later.
     """
 
     def __init__(self) -> None:
         self.written: list[str] = []
 
     def put(self, unit_id: int, file: FileToStore) -> str:
-        path = blob_path(unit_id, file.sha256)
-        if not default_storage.exists(path):
-            saved = default_storage.save(path, ContentFile(file.data))
-            if saved != path:  # a concurrent writer created it first
-                default_storage.delete(saved)
-            else:
-                self.written.append(path)
+        path = default_storage.save(blob_path(unit_id, file.sha256), ContentFile(file.data))
+        self.written.append(path)
         return path
 
     def discard(self) -> None:
-        for path in self.written:
-            default_storage.delete(path)
-        self.written.clear()
+        """Delete the blobs this writer wrote that no version row names."""
+        written, self.written = self.written, []
+        if not written:
+            return
+        try:
+            connection = transaction.get_connection()
+            if connection.needs_rollback:
+                raise TransactionManagementError("the caller's transaction is broken")
+            used = set(
+                DocumentVersion.objects.unscoped("blob clean-up after a failed operation")
+                .filter(file__in=written)
+                .values_list("file", flat=True)
+            )
+        except (DatabaseError, TransactionManagementError):
+            logger.warning("left %d blobs to the sweep after a failed operation", len(written))
+            return
+        for path in written:
+            if path not in used:
+                default_storage.delete(path)
 
     def __enter__(self) -> BlobWriter:
+        _writers().append(self)
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        stack = _writers()
+        stack.remove(self)
         if exc_type is not None:
             self.discard()
+        elif stack and transaction.get_connection().in_atomic_block:
+            stack[-1].written.extend(self.written)  # the caller's transaction decides
+
+
+_local = threading.local()
+
+
+def _writers() -> list[BlobWriter]:
+    if not hasattr(_local, "writers"):
+        _local.writers = []
+    return _local.writers
 
 
 def add_version(
