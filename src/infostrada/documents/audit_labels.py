@@ -42,6 +42,12 @@ register_actions(
         "documents.draft.withdrawn": pgettext_lazy("audit action", "Draft withdrawn"),
         "documents.signed": pgettext_lazy("audit action", "Document signed"),
         "documents.dispatched": pgettext_lazy("audit action", "Letter sent"),
+        "documents.addressee_added": pgettext_lazy(
+            "audit action", "Addressee added to the distribution list"
+        ),
+        "documents.addressee_removed": pgettext_lazy(
+            "audit action", "Addressee removed from the distribution list"
+        ),
         "documents.posted": pgettext_lazy("audit action", "Letter posted"),
         "documents.delivered": pgettext_lazy("audit action", "Delivery confirmed"),
         "documents.department.created": pgettext_lazy("audit action", "Department created"),
