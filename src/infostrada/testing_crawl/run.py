@@ -222,7 +222,9 @@ def tracebacks(log: Path) -> dict[str, str]:
             (line for line in reversed(lines) if re.match(r"^[\w.]+(Error|Exception)\b", line)),
             lines[-1] if lines else "",
         )
-        found[urlsplit(match.group(1)).path] = f"{where[-1] if where else ''} -> {exception}"
+        own = [line for line in where if "site-packages" not in line]
+        frames = [*own[-1:], *where[-1:]] if where and own[-1:] != where[-1:] else where[-1:]
+        found[urlsplit(match.group(1)).path] = " | ".join([*frames, exception])
     return found
 
 
