@@ -98,3 +98,15 @@ def test_the_servers_traceback_is_found_for_a_path(tmp_path):
     found = tracebacks(log)
     assert "tasks.html" in found["/urzad/lubicz/ezd/"]
     assert "AttributeError" in found["/urzad/lubicz/ezd/"]
+
+
+def test_the_api_docs_page_has_a_language_and_a_way_in_without_javascript(client):
+    """The footer links /api/v1/docs on every page; Swagger UI alone is a blank page."""
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    doc = pages.parse(response.content)
+    assert doc.get("lang") == "pl"
+    assert pages.needs_javascript(doc, "http://testserver/api/v1/docs") == []
+    assert "http://testserver/api/v1/openapi.json" in pages.links(
+        doc, "http://testserver/api/v1/docs"
+    )
