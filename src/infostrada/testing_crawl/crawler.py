@@ -14,7 +14,10 @@ non-HTML answers (map prints, tiles, GeoJSON) are fetched once per run, not
 once per role.
 
 **What is never followed.** Logout (it is a POST form anyway), any POST form,
-and the language switch: nothing a crawl does by GET may change state.
+and the language switch: nothing a crawl does by GET may change data. Two GET
+pages record something on purpose and are followed as a person would: a
+resident opening a letter in their inbox (that is its delivery), and the
+workbench's unit switcher (it remembers the last unit in the session).
 
 **What fails.** A 5xx; a 404 or 403 for a link the page offers; a page that
 needs JavaScript (``pages.needs_javascript``); an HTML page in the wrong
