@@ -6,7 +6,7 @@ PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install demo test test-pg test-browser test-served lint format bench messages config-doc clean
+.PHONY: install demo test test-pg test-browser test-served crawl lint format bench messages config-doc clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -40,6 +40,11 @@ test-served: install
 test-browser: install
 	$(BIN)/pip install -q -e '.[dev,browser]'
 	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+
+# The demo served as `make demo` serves it (a fresh data directory, a free port),
+# crawled as every role in both languages, before and after the main forms.
+crawl: install
+	$(BIN)/python -m infostrada.testing_crawl
 
 lint: install
 	$(BIN)/ruff check src bench

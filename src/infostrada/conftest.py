@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import os
+from pathlib import Path
+
 import pytest
+from django.conf import settings as django_settings
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
 from django.utils import translation
 
 from infostrada.tenancy.models import Unit
@@ -16,13 +24,64 @@ def browser():  # type: ignore[no-untyped-def]
     yield from launched_chromium()
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings):  # type: ignore[no-untyped-def]
-    """Tests render templates without running collectstatic first."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+@pytest.fixture(scope="session", autouse=True)
+def _collected_static_files() -> None:
+    """Pages render through the production storage, so static files are collected first.
+
+    ``collectstatic`` into the configured STATIC_ROOT, as ``make demo`` does, once
+    per session: the manifest storage then names every file a template asks for,
+    and a page that asks for a file nobody ships fails here as it fails for users.
+    An exclusive lock on STATIC_ROOT serialises the xdist workers; a stamp (the
+    source files' names, sizes and times plus the manifest's hash) lets a later
+    session skip the 4 s of hashing and compressing when nothing changed, and is
+    never trusted across a change of any source file or of the manifest.
+    """
+    root = Path(django_settings.STATIC_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = root / ".collected-for-tests"
+    with (root / ".collect.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not stamp.exists() or stamp.read_text() != _static_state(root):
+            call_command("collectstatic", interactive=False, verbosity=0)
+            stamp.write_text(_static_state(root))
+
+
+def _static_state(root: Path) -> str:
+    digest = hashlib.sha256(str(django_settings.STORAGES["staticfiles"]).encode())
+    for finder in finders.get_finders():
+        for path, storage in sorted(finder.list([]), key=lambda found: found[0]):
+            info = os.stat(storage.path(path))
+            digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    manifest = root / "staticfiles.json"
+    digest.update(manifest.read_bytes() if manifest.exists() else b"no manifest")
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="session")
+def live_server(request, _collected_static_files):  # type: ignore[no-untyped-def]
+    """pytest-django's live server, with static files served as in production.
+
+    pytest-django answers ``/static/`` from the apps' source folders (the
+    finders), which know none of the manifest's fingerprinted names; without
+    that wrapper WhiteNoise, in the middleware, serves the collected
+    STATIC_ROOT exactly as it does behind ``infostrada serve``.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    server.thread.static_handler = _no_static_handler
+    server.start()
+    yield server
+    server.stop()
+
+
+def _no_static_handler(app):  # type: ignore[no-untyped-def]
+    return app
 
 
 @pytest.fixture(autouse=True)

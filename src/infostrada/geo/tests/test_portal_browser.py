@@ -7,7 +7,6 @@ platform's own layers, and nothing may come from another host.
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -23,19 +22,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def leaflet_static(settings):
-    """Leaflet's files from django-leaflet, also where its app is not installed."""
-    if "leaflet" not in settings.INSTALLED_APPS:
-        import leaflet
-
-        settings.STATICFILES_DIRS = [
-            *settings.STATICFILES_DIRS,
-            str(Path(leaflet.__file__).parent / "static"),
-        ]
-
-
-@pytest.fixture
-def offline(browser, live_server, leaflet_static):
+def offline(browser, live_server):
     """A page whose requests to any other host fail, each one recorded."""
     context = browser.new_context(locale="pl-PL")
     page = context.new_page()
@@ -145,9 +132,7 @@ def test_the_map_and_its_tools_work_from_the_keyboard(offline, live_server):
     page.locator("#info a", has_text=P1).wait_for()
 
 
-def test_without_javascript_the_page_offers_search_layers_and_print(
-    browser, live_server, leaflet_static
-):
+def test_without_javascript_the_page_offers_search_layers_and_print(browser, live_server):
     context = browser.new_context(java_script_enabled=False, locale="pl-PL")
     page = context.new_page()
     try:
