@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ def deadline(case: Any, days_left: int | None) -> SafeString | str:
     if not case.deadline:
         return "—"
     day = case.deadline.isoformat()
-    shown = format_html('<time datetime="{}">{}</time>', day, day)
+    shown = format_html('<time datetime="{}">{}</time>', day, date_format(case.deadline))
     if case.status == Case.Status.CLOSED or days_left is None:
         return shown
     if days_left < 0:
