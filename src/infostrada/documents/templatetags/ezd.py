@@ -8,11 +8,13 @@ from django import template
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from infostrada.documents.deadlines import DUE_SOON_DAYS
 from infostrada.documents.models import Case
+from infostrada.documents.uploads.names import format_label
 
 register = template.Library()
 
@@ -53,3 +55,9 @@ def filesize(value: int | None) -> str:
     if value < 1024 * 1024:
         return f"{value / 1024:.0f} kB"
     return f"{value / (1024 * 1024):.1f} MB"
+
+
+@register.filter
+def file_format(mime: str) -> str:
+    """``application/pdf`` → "Dokument PDF": a file's type as people name it."""
+    return capfirst(format_label(mime))
