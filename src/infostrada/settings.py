@@ -271,6 +271,8 @@ LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", "Polski"), ("en", "English")]
 LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 TIME_ZONE = "Europe/Warsaw"
+# Dates shown as 07.12.2026 / 07.12.2026 14:05 in both languages (infostrada/formats).
+FORMAT_MODULE_PATH = "infostrada.formats"
 USE_I18N = True
 USE_TZ = True
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from infostrada.documents.deadlines import DUE_SOON_DAYS
 from infostrada.documents.models import Case
+from infostrada.documents.uploads.names import format_label
 
 register = template.Library()
 
@@ -27,7 +30,7 @@ def deadline(case: Any, days_left: int | None) -> SafeString | str:
     if not case.deadline:
         return "—"
     day = case.deadline.isoformat()
-    shown = format_html('<time datetime="{}">{}</time>', day, day)
+    shown = format_html('<time datetime="{}">{}</time>', day, date_format(case.deadline))
     if case.status == Case.Status.CLOSED or days_left is None:
         return shown
     if days_left < 0:
@@ -52,3 +55,9 @@ def filesize(value: int | None) -> str:
     if value < 1024 * 1024:
         return f"{value / 1024:.0f} kB"
     return f"{value / (1024 * 1024):.1f} MB"
+
+
+@register.filter
+def file_format(mime: str) -> str:
+    """``application/pdf`` → "Dokument PDF": a file's type as people name it."""
+    return capfirst(format_label(mime))

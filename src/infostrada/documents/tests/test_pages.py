@@ -228,7 +228,7 @@ def test_deadlines_on_my_tasks_say_how_many_days_are_left_or_overdue(client, ezd
     client.force_login(ezd.referent)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get("/urzad/lubicz/ezd/").content.decode()
-    cell = r'<time datetime="([-\d]+)">[-\d]+</time> <span class="([^"]+)">\(([^)]+)\)'
+    cell = r'<time datetime="([-\d]+)">[.\d]+</time> <span class="([^"]+)">\(([^)]+)\)'
     shown = re.findall(cell, page)
     day = lambda n: (today + datetime.timedelta(days=n)).isoformat()  # noqa: E731
     assert shown == [

@@ -78,6 +78,18 @@ ALLOWED: Final[dict[str, FileFormat]] = {
     )
 }
 _BY_EXTENSION: Final = {ext: f for f in ALLOWED.values() for ext in f.extensions}
+_BY_MIME: Final = {f.mime: f for f in ALLOWED.values()} | {"text/xml": ALLOWED["xml"]}
+
+
+def format_label(mime: str) -> str:
+    """What people call a file of this MIME type ("PDF document"), in their language.
+
+    Pages show this instead of ``application/vnd.oasis.opendocument.text``; a type
+    we do not list (older files, another system's) is shown as it is.
+    """
+    found = _BY_MIME.get((mime or "").split(";")[0].strip().lower())
+    return _(found.label) if found else mime
+
 
 _WINDOWS_RESERVED: Final = frozenset(
     {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)}
