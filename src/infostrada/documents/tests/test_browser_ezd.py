@@ -111,10 +111,16 @@ def test_a_letter_becomes_a_case_a_reply_a_delivery_and_an_archived_file(
     head.click("form:has(input[value=sign]) button[type=submit]")
     draft.refresh_from_db()
     assert draft.status == "signed"
-    head.select_option("#id_channel", "portal")
-    head.select_option("#id_citizen", str(resident.pk))
+    # the resident's account is found by their e-mail (no list of residents), then the
+    # addressee goes on the distribution list and the list is dispatched
+    head.fill("#id_resident", resident.email)
+    head.click("form.resident-lookup button[type=submit]")
+    assert "Jan Kowalski" in head.inner_text(".resident-lookup [role=status]")
+    audit(head, "dispatch")
+    head.click("form:has(input[value=addressee]) button[type=submit]")
     head.click("form:has(input[value=dispatch]) button[type=submit]")
     assert f"1/{year}" in head.inner_text(".messages")
+    assert OutgoingItem.objects.for_unit(lubicz).get().citizen == resident
 
     # 5. the resident opens the letter in their account: that is the delivery
     citizen = session(browser, live_server, resident.username)

@@ -419,3 +419,22 @@ def test_identical_one_click_dispatches_at_once_send_once(ezd):
     assert len(errors) == 7 and all(isinstance(e, ValidationError) for e in errors)
     assert OutgoingItem.objects.for_unit(unit).count() == 1
     assert DistributionEntry.objects.for_unit(unit).count() == 1
+
+
+def test_letters_sent_before_the_distribution_list_still_show_on_the_document(client, ezd):
+    """Outgoing items registered before migration 0005 have no entry; the page lists them."""
+    case = case_with_parties(ezd)
+    signed = sign(ezd, approved_decision(ezd, case))
+    item = dispatch.dispatch(
+        actor=actor(ezd.referent),
+        unit=ezd.unit,
+        document=signed,
+        channel="portal",
+        recipient=RecipientData(party_kind="person", first_name="Jan", last_name="Kowalski"),
+        citizen=ezd.citizen,
+    )
+    OutgoingItem.objects.for_unit(ezd.unit).filter(pk=item.pk).update(entry=None)
+    DistributionEntry.objects.for_unit(ezd.unit).all().delete()
+    client.force_login(ezd.referent)
+    page = client.get(f"/urzad/lubicz/ezd/dokumenty/{signed.pk}/").content.decode()
+    assert f"{item.register_number} (Jan Kowalski" in page

@@ -154,6 +154,10 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             and document.direction != Document.Direction.INCOMING
             and has_perm(me, DOC_DISPATCH, unit),
             distribution=distribution,
+            # Items sent before documents had a distribution list (no entry).
+            earlier=list(
+                OutgoingItem.objects.for_unit(unit).filter(document=document, entry__isnull=True)
+            ),
             pending=[e for e in distribution if e.item is None],
             lookup=lookup,
             found=found,
