@@ -18,6 +18,8 @@ SCOPE_FOR_PERMISSION = {
     "documents.view_all": "documents:read",
     "documents.register": "documents:write",
     "documents.handle": "documents:write",
+    # routing a letter as it is registered (incoming-items with a department)
+    "documents.assign": "documents:write",
     "geo.edit": "geo:write",
 }
 

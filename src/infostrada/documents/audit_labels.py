@@ -56,6 +56,7 @@ register_actions(
         ),
         "documents.substitution.created": pgettext_lazy("audit action", "Substitution set"),
         "documents.template.created": pgettext_lazy("audit action", "Template created"),
+        "documents.rules.changed": pgettext_lazy("audit action", "EZD rules changed"),
         "documents.jrwa.imported": pgettext_lazy("audit action", "JRWA imported"),
         "documents.seal.installed": pgettext_lazy("audit action", "Seal certificate installed"),
         "documents.archive.transfer_sent": pgettext_lazy(

@@ -259,16 +259,53 @@ class EditDraftForm(forms.Form):
 
 
 class ApproversForm(forms.Form):
-    approvers = forms.ModelMultipleChoiceField(
-        label=_("Approvers, in order"),
-        queryset=User.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 5}),
-        help_text=_("The draft goes to them one after another, in the order of the list."),
-    )
+    """The approval path in the order the official chooses: one field per place.
+
+    A ``<select multiple>`` sends the chosen options in the list's order (by
+    name), not in the order they were picked, so the path could not be
+    ordered; numbered places keep the order, and work without JavaScript.
+    """
+
+    PLACES = 4
 
     def __init__(self, *args: Any, approvers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["approvers"].queryset = approvers
+        for place in range(1, self.PLACES + 1):
+            self.fields[f"approver_{place}"] = forms.ModelChoiceField(
+                label=_("Approver no. %(place)d") % {"place": place},
+                queryset=approvers,
+                required=place == 1,
+                help_text=(
+                    _("The draft goes to the approvers one after another, in this order.")
+                    if place == 1
+                    else None
+                ),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        chosen = [
+            data[f"approver_{place}"]
+            for place in range(1, self.PLACES + 1)
+            if data.get(f"approver_{place}") is not None
+        ]
+        seen: set[int] = set()
+        for place in range(1, self.PLACES + 1):
+            user = data.get(f"approver_{place}")
+            if user is not None and user.pk in seen:
+                self.add_error(f"approver_{place}", _("Each approver may appear once."))
+            elif user is not None:
+                seen.add(user.pk)
+        data["approvers"] = chosen
+        return data
+
+
+class OfficeRulesForm(forms.Form):
+    four_eyes_decisions = forms.BooleanField(
+        label=_("A decision or ruling is approved by someone other than its author"),
+        help_text=_("Its author cannot approve it; the approval path must name another official."),
+        required=False,
+    )
 
 
 class DecisionForm(forms.Form):

@@ -89,6 +89,20 @@ class IncomingIn(CorrespondentIn):
     attachments_note: Annotated[str, Field(max_length=300), NoNul] = ""
     source_system: Annotated[str, Field(max_length=32), NoNul] = ""
     source_id: Annotated[str, Field(max_length=128), NoNul] = ""
+    department: Annotated[str, Field(min_length=1, max_length=16), NoNul] | None = Field(
+        None,
+        description="Route the letter (dekretacja) to this department: the symbol of a "
+        "department valid this year, e.g. `ZP`.",
+    )
+    assignee: Id | None = Field(
+        None,
+        description="Route the letter to this official (id): an official of the unit whose "
+        "role includes handling matters. Routing needs `documents:write` (token) or "
+        "the right to assign (session).",
+    )
+    instruction: Annotated[str, Field(max_length=1000), NoNul] = Field(
+        "", description="The routing's instruction for the department or official."
+    )
 
     @model_validator(mode="after")
     def _source_is_named(self) -> IncomingIn:
@@ -113,6 +127,11 @@ class CaseIn(_In):
     title: Annotated[str, Field(min_length=1, max_length=500), NoNul]
     item_id: Id | None = Field(
         None, description="An incoming item that starts the case; its documents open the file."
+    )
+    assignee: Id | None = Field(
+        None,
+        description="The case officer (id): an official of the unit whose role includes "
+        "handling cases.",
     )
     deadline_kind: DeadlineKindName = "one_month"
     started_on: datetime.date | None = Field(

@@ -41,6 +41,9 @@ MAX_BODY_CHARS = 400_000  # PostgreSQL's tsvector holds at most 1 MB
 MAX_TERMS = 8
 WINDOW = 1000  # newest visible hits ranked (search_cases)
 _WORD = re.compile(r"\w+")
+# DEPT.JRWA.NUMBER.YEAR (instrukcja kancelaryjna § 53), e.g. ZP.6730.12.2026 or
+# OR-I.0012.3.2026: no spaces, at least four dot-separated parts, the year last.
+_SIGNATURE = re.compile(r"[^\s.]+(?:\.[^\s.]+){2,}\.\d{4}")
 _SPECIAL = str.maketrans({"ł": "l", "Ł": "l", "ß": "ss", "đ": "d"})
 
 
@@ -183,6 +186,10 @@ def search_cases(
 ) -> list[tuple[int, float]]:
     """(case id, score) of the visible cases matching every word, best first.
 
+    A query that is exactly a visible case's signature puts that case first:
+    term ranking alone favours whichever case repeats the signature's numbers
+    most (an appeal quoting it, a case with many parcels numbered alike).
+
     Visibility is checked per hit (an index lookup of the hit's case), so the
     cost follows the number of hits, not the number of cases the official may
     see. A query matching more than ``WINDOW`` visible cases ranks the newest
@@ -190,6 +197,32 @@ def search_cases(
     unit's cases; ranking all of them costs seconds and adds nothing a
     second word would not). See docs/decisions/0010-full-text-search.md.
     """
+    exact = _exact_signature(actor, unit, query)
+    hits = _ranked_hits(actor, unit, query, limit)
+    if exact is None:
+        return hits
+    best = hits[0][1] if hits else 0.0
+    return [(exact, best), *[hit for hit in hits if hit[0] != exact]][:limit]
+
+
+def _exact_signature(actor: Actor | Any, unit: Unit, query: str) -> int | None:
+    """The visible case whose signature is the whole query (``ZP.6730.12.2026``), if any.
+
+    Looked up by the (unit, signature) unique index, as typed and in capitals
+    (department symbols are capitals; people type "zp.6730.12.2026" too).
+    """
+    typed = query.strip()
+    if not _SIGNATURE.fullmatch(typed):
+        return None
+    return (
+        access.visible_cases(actor, unit)
+        .filter(signature__in={typed, typed.upper()})
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _ranked_hits(actor: Actor | Any, unit: Unit, query: str, limit: int) -> list[tuple[int, float]]:
     query_terms = terms(query)
     if not query_terms:
         return []

@@ -21,6 +21,7 @@ from infostrada.documents.api.resolve import (
     for_reading,
     for_writing,
     item_id_field,
+    official_by_id,
     referenced_item,
 )
 from infostrada.documents.api.serialise import (
@@ -64,8 +65,10 @@ def open_case(request: HttpRequest, slug: str, payload: CaseIn) -> Status[dict[s
     The signature is `DEPARTMENT.JRWA.NUMBER.YEAR`, numbered without gaps in
     the department's spis spraw. With `item_id`, the item's documents become
     the first documents of the case file, its sender the applicant (unless
-    `parties` are given) and the KPA deadline runs from its receipt. Unknown
-    department or JRWA symbols are 422 naming the field. Needs
+    `parties` are given) and the KPA deadline runs from its receipt. With
+    `assignee`, that official is the case officer (an official of the unit
+    whose role includes handling cases). Unknown department or JRWA symbols,
+    or an assignee who is not such an official, are 422 naming the field. Needs
     `documents:write` (token) or a case officer of that department (session).
     """
     actor, unit = for_writing(request, slug, DOC_HANDLE)
@@ -78,6 +81,7 @@ def open_case(request: HttpRequest, slug: str, payload: CaseIn) -> Status[dict[s
             file_class=file_class_by_symbol(unit, payload.file_class),
             title=payload.title,
             item=item,
+            assignee=official_by_id(unit, payload.assignee),
             deadline_kind=payload.deadline_kind,
             started_on=payload.started_on,
             custom_deadline=payload.custom_deadline,

@@ -14,7 +14,13 @@ from ninja.files import UploadedFile
 from infostrada.accounts.roles import DOC_REGISTER
 from infostrada.audit.context import Actor
 from infostrada.documents import access
-from infostrada.documents.api.resolve import JSON_PART, for_reading, for_writing
+from infostrada.documents.api.resolve import (
+    JSON_PART,
+    department_by_symbol,
+    for_reading,
+    for_writing,
+    official_by_id,
+)
 from infostrada.documents.api.serialise import item_detail_out, item_out, keyset_page
 from infostrada.documents.models import IncomingItem
 from infostrada.documents.schemas import (
@@ -60,6 +66,11 @@ def register_incoming_item(
     once) is answered like the first one, **201 with the same item**, and
     registers nothing; compare `id` to notice. Needs `documents:write`
     (token) or the chancellery role (session).
+
+    With `department` and/or `assignee` the letter is routed (dekretacja) in
+    the same transaction: the department must be one of the unit's, valid
+    this year, and the official one of the unit's whose role includes
+    handling matters; otherwise 422 naming the field, and nothing is stored.
     """
     actor, unit = for_writing(request, slug, DOC_REGISTER)
     uploads = list(files or [])
@@ -67,24 +78,38 @@ def register_incoming_item(
         raise ValidationError(
             {"files": _("Send at most %(count)d files at once.") % {"count": MAX_FILES}}
         )
-    incoming = IncomingData(**data.model_dump())
+    fields = data.model_dump(exclude={"department", "assignee", "instruction"})
+    incoming = IncomingData(**fields)
+    routing = {
+        "department": department_by_symbol(unit, data.department) if data.department else None,
+        "assignee": official_by_id(unit, data.assignee),
+        "instruction": data.instruction,
+    }
     try:
-        item = _register(actor, unit, incoming, uploads)
+        item = _register(actor, unit, incoming, uploads, routing)
     except IntegrityError:
         if not incoming.source_id:
             raise
         # A concurrent request with the same source registered it between the
         # service's look-up and its insert; now the look-up finds that item.
-        item = _register(actor, unit, incoming, uploads)
+        item = _register(actor, unit, incoming, uploads, routing)
     return Status(201, item_detail_out(actor, unit, item))
 
 
 def _register(
-    actor: Actor, unit: Unit, data: IncomingData, uploads: list[UploadedFile]
+    actor: Actor,
+    unit: Unit,
+    data: IncomingData,
+    uploads: list[UploadedFile],
+    routing: dict[str, Any],
 ) -> IncomingItem:
     try:
         return correspondence.register_incoming(
-            actor=actor, unit=unit, data=data, files=[(f.name or "", f) for f in uploads]
+            actor=actor,
+            unit=unit,
+            data=data,
+            files=[(f.name or "", f) for f in uploads],
+            **routing,
         )
     except UploadRejected as exc:
         raise ValidationError({"files": [exc]}) from None

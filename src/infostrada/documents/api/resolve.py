@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from infostrada.accounts.models import User
 from infostrada.accounts.permissions import ensure_can, has_perm
 from infostrada.accounts.roles import DOC_VIEW_ALL, WORKBENCH
 from infostrada.accounts.services import actor_for_request
@@ -63,6 +64,19 @@ def department_by_symbol(unit: Unit, symbol: str) -> Department:
             {"department": _("There is no department with this symbol this year.")}
         )
     return department
+
+
+def official_by_id(unit: Unit, user_id: int | None) -> User | None:
+    """An official named in a request body by id: one who holds a role in the unit.
+
+    Whether their role lets them handle the matter is the service's check.
+    """
+    if user_id is None:
+        return None
+    user = User.objects.filter(pk=user_id, kind=User.Kind.OFFICIAL, is_active=True).first()
+    if user is None or not has_perm(user, WORKBENCH, unit):
+        raise ValidationError({"assignee": _("There is no official with this id in the unit.")})
+    return user
 
 
 def file_class_by_symbol(unit: Unit, symbol: str) -> FileClass:

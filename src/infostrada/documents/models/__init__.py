@@ -33,7 +33,12 @@ from infostrada.documents.models.documents import (
     TrustAnchor,
 )
 from infostrada.documents.models.jrwa import FileClass
-from infostrada.documents.models.organisation import Department, DepartmentMember, Substitution
+from infostrada.documents.models.organisation import (
+    Department,
+    DepartmentMember,
+    OfficeRules,
+    Substitution,
+)
 from infostrada.documents.models.search import SearchEntry
 
 __all__ = [
@@ -58,6 +63,7 @@ __all__ = [
     "FileClass",
     "IncomingItem",
     "IncomingRegister",
+    "OfficeRules",
     "OutgoingItem",
     "OutgoingRegister",
     "PartyKind",

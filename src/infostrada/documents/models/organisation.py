@@ -139,3 +139,32 @@ class Substitution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deputy} → {self.absent} ({self.starts_on} - {self.ends_on})"
+
+
+class OfficeRules(models.Model):
+    """A unit's own rules for its EZD, set by whoever organises it (documents.organise).
+
+    ``four_eyes_decisions``: a decision (or ruling) is approved by an official
+    other than its author. KPA does not demand it; many offices' internal rules
+    (regulamin organizacyjny, kontrola zarządcza under ustawa o finansach
+    publicznych art. 68-69) do, so each unit chooses. No row means no rule.
+    """
+
+    unit = models.OneToOneField("tenancy.Unit", on_delete=models.CASCADE, related_name="+")
+    four_eyes_decisions = models.BooleanField(
+        _("decisions are approved by someone other than their author"),
+        default=False,
+        help_text=_(
+            "The author of a decision or ruling cannot approve it; its approval path "
+            "must name another official."
+        ),
+    )
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("EZD rules of the office")
+        verbose_name_plural = _("EZD rules of the office")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: four eyes {'on' if self.four_eyes_decisions else 'off'}"

@@ -125,6 +125,10 @@ def open_case(
     _ensure_in_department(actor, unit, department)
     if assignee is not None and not has_perm(assignee, WORKBENCH, unit):
         raise ValidationError({"assignee": _("The official holds no role in this unit.")})
+    if assignee is not None and not has_perm(assignee, DOC_HANDLE, unit):
+        raise ValidationError(
+            {"assignee": _("The official's role in this unit does not include handling matters.")}
+        )
     title = title.strip()
     if not title or len(title) > 500:
         raise ValidationError({"title": _("Give the case a title of 1 to 500 characters.")})

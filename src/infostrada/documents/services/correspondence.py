@@ -90,6 +90,9 @@ def register_incoming(
     data: IncomingData,
     files: list[tuple[str, bytes | IO[bytes]]] = (),  # type: ignore[assignment]
     checked: list[CheckedFile] | None = None,
+    department: Department | None = None,
+    assignee: User | None = None,
+    instruction: str = "",
 ) -> IncomingItem:
     """Register a letter in the unit's incoming register, with its scans and files.
 
@@ -97,8 +100,15 @@ def register_incoming(
     and nothing is written. The number is the next one in this year's
     register, taken in the same transaction (documents.numbering). A letter
     from a system that was registered before (same source) is returned as is.
+    With ``department`` and/or ``assignee`` the letter is routed (dekretacja,
+    :func:`assign`) in the same transaction; both are checked before anything
+    is written.
     """
     ensure_can(actor, DOC_REGISTER, unit)
+    routed = department is not None or assignee is not None
+    if routed:
+        ensure_can(actor, DOC_ASSIGN, unit)
+        _check_target(unit, department, assignee)
     if data.source_id:
         earlier = (
             IncomingItem.objects.for_unit(unit)
@@ -165,6 +175,15 @@ def register_incoming(
                     _("Registered as %(number)s (%(channel)s)")
                     % {"number": item.register_number, "channel": item.get_channel_display()},
                     item=item,
+                )
+            if routed:
+                assign(
+                    actor=actor,
+                    unit=unit,
+                    item=item,
+                    department=department,
+                    assignee=assignee,
+                    instruction=instruction,
                 )
     return item
 

@@ -37,6 +37,7 @@ from infostrada.documents.services.common import (
     pgettext_office,
     user_of,
 )
+from infostrada.documents.services.organisation import office_rules
 from infostrada.tenancy.models import Unit
 
 MAX_BODY = 100_000
@@ -214,10 +215,36 @@ def update_draft(
     return version
 
 
+# Administrative acts (KPA art. 104, 123) that the four-eyes rule covers.
+FOUR_EYES_KINDS = (Document.Kind.DECISION, Document.Kind.RULING)
+
+
+def _four_eyes(unit: Unit, document: Document) -> bool:
+    """Whether the unit requires a decision's approver to be someone other than its author."""
+    return document.kind in FOUR_EYES_KINDS and office_rules(unit).four_eyes_decisions
+
+
+def _authors(document: Document) -> set[int]:
+    """Who wrote the document: who created it and who wrote any of its versions."""
+    authors = set(
+        DocumentVersion.objects.for_unit(document.unit_id)
+        .filter(document=document, created_by__isnull=False)
+        .values_list("created_by_id", flat=True)
+    )
+    if document.created_by_id is not None:
+        authors.add(document.created_by_id)
+    return authors
+
+
 def submit_for_approval(
     *, actor: Actor, unit: Unit, document: Document, approvers: list[User]
 ) -> list[ApprovalStep]:
-    """Send a draft along an approval path of one or more approvers, in order."""
+    """Send a draft along an approval path of one or more approvers, in the order given.
+
+    The order is the official's: the first approver decides first. Where the
+    unit requires it (OfficeRules.four_eyes_decisions), a decision's path may
+    not name its author; nothing is written then.
+    """
     document = _editable(actor, unit, document)
     if not approvers:
         raise ValidationError({"approvers": _("Choose at least one approver.")})
@@ -233,6 +260,19 @@ def submit_for_approval(
                     % {"name": approver.get_full_name() or approver.username}
                 }
             )
+    if _four_eyes(unit, document):
+        authors = _authors(document)
+        for approver in approvers:
+            if approver.pk in authors:
+                raise ValidationError(
+                    {
+                        "approvers": _(
+                            "%(name)s wrote this decision and cannot approve it: this unit "
+                            "requires the approval of another official (four-eyes rule)."
+                        )
+                        % {"name": approver.get_full_name() or approver.username}
+                    }
+                )
     with transaction.atomic():
         last_round = (
             ApprovalStep.objects.for_unit(unit)
@@ -298,6 +338,14 @@ def decide(
         if not approve and not comment.strip():
             raise ValidationError({"comment": _("Say what is to be corrected.")})
         document = step.document
+        if approve and _four_eyes(unit, document) and me.pk in _authors(document):
+            raise ValidationError(
+                _(
+                    "You wrote this decision and cannot approve it: this unit requires the "
+                    "approval of another official (four-eyes rule). Return it, or ask for "
+                    "it to be sent to another approver."
+                )
+            )
         step.decision = (
             ApprovalStep.Decision.APPROVED if approve else ApprovalStep.Decision.RETURNED
         )

@@ -23,6 +23,7 @@ from infostrada.documents.models import (
     DepartmentMember,
     DocumentTemplate,
     FileClass,
+    OfficeRules,
     Substitution,
 )
 from infostrada.documents.models.jrwa import validate_category, validate_jrwa_symbol
@@ -323,3 +324,28 @@ def create_template(
             actor, unit, "documents.template.created", template, changes={"name": template.name}
         )
     return template
+
+
+def office_rules(unit: Unit) -> OfficeRules:
+    """The unit's EZD rules (defaults when nobody set any; nothing is written)."""
+    return OfficeRules.objects.for_unit(unit).filter(unit=unit).first() or OfficeRules(unit=unit)
+
+
+def set_office_rules(*, actor: Actor, unit: Unit, four_eyes_decisions: bool) -> OfficeRules:
+    """Set the unit's EZD rules (today: the four-eyes rule for decisions)."""
+    ensure_can(actor, DOC_ORGANISE, unit)
+    with transaction.atomic():
+        rules, _created = (
+            OfficeRules.objects.for_unit(unit).select_for_update().get_or_create(unit=unit)
+        )
+        if rules.four_eyes_decisions != four_eyes_decisions:
+            rules.four_eyes_decisions = four_eyes_decisions
+            rules.save(update_fields=["four_eyes_decisions"])
+            audit.record(
+                actor,
+                unit,
+                "documents.rules.changed",
+                rules,
+                changes={"four_eyes_decisions": four_eyes_decisions},
+            )
+    return rules

@@ -180,13 +180,8 @@ def _document_action(request: HttpRequest, document: Document, action: str, data
         )
         messages.success(request, _("A new version of the draft is saved."))
     elif action == "submit":
-        order = [int(pk) for pk in request.POST.getlist("approvers") if pk.isdigit()]
-        chosen = {u.pk: u for u in data["approvers"]}
         drafting.submit_for_approval(
-            actor=who,
-            unit=unit,
-            document=document,
-            approvers=[chosen[pk] for pk in order if pk in chosen],
+            actor=who, unit=unit, document=document, approvers=data["approvers"]
         )
         messages.success(request, _("The draft was sent for approval."))
     elif action == "decide":

@@ -18,6 +18,7 @@ from infostrada.documents.forms import (
     DepartmentForm,
     JrwaUploadForm,
     MemberForm,
+    OfficeRulesForm,
     SubstitutionForm,
     TemplateForm,
 )
@@ -49,6 +50,10 @@ def organisation_desk(request: HttpRequest) -> HttpResponse:
             request.POST if action == "jrwa" else None, request.FILES if action == "jrwa" else None
         ),
         "template": TemplateForm(request.POST if action == "template" else None),
+        "rules": OfficeRulesForm(
+            request.POST if action == "rules" else None,
+            initial={"four_eyes_decisions": organisation.office_rules(unit).four_eyes_decisions},
+        ),
     }
     if action in forms_ and forms_[action].is_valid():
         try:
@@ -117,6 +122,11 @@ def _act(request: HttpRequest, action: str, data: dict) -> str:  # type: ignore[
             reason=data["reason"],
         )
         return _("The substitution is recorded.")
+    if action == "rules":
+        organisation.set_office_rules(
+            actor=who, unit=unit, four_eyes_decisions=data["four_eyes_decisions"]
+        )
+        return _("The rules are saved.")
     if action == "jrwa":
         report = organisation.import_jrwa(actor=who, unit=unit, stream=io.StringIO(data["file"]))
         return _("JRWA loaded: %(created)d new, %(updated)d changed, %(gone)d withdrawn.") % {
