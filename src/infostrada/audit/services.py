@@ -86,25 +86,45 @@ class ChainProblem:
     reason: str
 
     def __str__(self) -> str:
+        if self.chain == "-":  # about the checkpoints, not one chain
+            return self.reason
         where = f"entry #{self.seq} (id {self.event_id})" if self.seq is not None else "head"
         return f"chain {self.chain}: {where}: {self.reason}"
 
 
-def _chain_events(key: str) -> Iterator[AuditEvent]:
+def _chain_events(key: str, after_seq: int = 0) -> Iterator[AuditEvent]:
     qs = (
         AuditEvent.objects.unscoped("verification reads every chain")
-        .filter(chain=key)
+        .filter(chain=key, seq__gt=after_seq)
         .order_by("seq")
     )
     yield from qs.iterator(chunk_size=2000)
 
 
-def verify_chain(key: str) -> ChainProblem | None:
-    """Return the first problem of one chain, or None if it is intact."""
+def verify_chain(key: str, *, after: tuple[int, str] | None = None) -> ChainProblem | None:
+    """Return the first problem of one chain, or None if it is intact.
+
+    With ``after=(seq, hash)`` (a head recorded by a checkpoint) only the
+    entries after it are read, and the entry at ``seq`` must still carry that
+    hash: a periodic checkpoint then costs the entries written since the last.
+    """
     head = AuditChain.objects.filter(key=key).first()
     expected_prev = GENESIS
     expected_seq = 1
-    for event in _chain_events(key):
+    if after is not None and after[0] > 0:
+        anchor_seq, anchor_hash = after
+        anchor = (
+            AuditEvent.objects.unscoped("verification reads every chain")
+            .filter(chain=key, seq=anchor_seq)
+            .values_list("hash", flat=True)
+            .first()
+        )
+        if anchor != anchor_hash:
+            return ChainProblem(
+                key, anchor_seq, None, "entry anchored by the last checkpoint missing or changed"
+            )
+        expected_prev, expected_seq = anchor_hash, anchor_seq + 1
+    for event in _chain_events(key, expected_seq - 1):
         if event.seq != expected_seq:
             missing = expected_seq if event.seq > expected_seq else event.seq
             return ChainProblem(
