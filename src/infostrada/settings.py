@@ -320,6 +320,15 @@ SEAL_PASSWORD = declare(
     "If empty, it is derived from the secret key, so changing the secret key makes "
     "stored seals unreadable: set it in production.",
 )
+AUDIT_SIGNING_KEY_FILE = declare(
+    "AUDIT_SIGNING_KEY_FILE",
+    str,
+    str(DATA_DIR / "audit_signing_key.pem"),
+    "Ed25519 private key that signs the audit checkpoints (`infostrada audit-checkpoint`); "
+    "created on the first checkpoint. Keep it out of the database and in the backup of "
+    "secrets; several machines must share one file.",
+    doc_default="`<DATA_DIR>/audit_signing_key.pem`",
+)
 DOCUMENTS_MAX_UPLOAD_BYTES = (
     1024
     * 1024

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from stdnum.pl import pesel as stdnum_pesel
 
+from infostrada import normalisers
 from infostrada.accounts.roles import Role
 from infostrada.tenancy.scoping import TenantManager
 
-
-def validate_pesel(value: str) -> None:
-    if not stdnum_pesel.is_valid(value):
-        raise ValidationError(_("This is not a valid PESEL number."), code="invalid_pesel")
+# Checksum and normal form (ASCII digits) in one place: infostrada.normalisers.
+validate_pesel = normalisers.stored(normalisers.pesel)
 
 
 class User(AbstractUser):

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from infostrada import normalisers
 from infostrada.accounts import permissions
 from infostrada.accounts.enrolment import Enrolment
 from infostrada.accounts.models import (
@@ -268,6 +269,11 @@ def create_citizen(
     else:
         user.set_unusable_password()
     user.full_clean()
+    if pesel:
+        try:
+            pesel = normalisers.pesel(pesel)
+        except ValidationError as exc:
+            raise ValidationError({"pesel": exc.messages}) from None
     citizen = Citizen(user=user, pesel=pesel or None)
     citizen.full_clean(exclude=["user"])
     with transaction.atomic():

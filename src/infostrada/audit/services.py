@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from infostrada.audit.context import Actor, current_request_id
@@ -86,25 +87,47 @@ class ChainProblem:
     reason: str
 
     def __str__(self) -> str:
+        if self.chain == "-":  # about the checkpoints, not one chain
+            return self.reason
         where = f"entry #{self.seq} (id {self.event_id})" if self.seq is not None else "head"
         return f"chain {self.chain}: {where}: {self.reason}"
 
 
-def _chain_events(key: str) -> Iterator[AuditEvent]:
-    qs = (
-        AuditEvent.objects.unscoped("verification reads every chain")
-        .filter(chain=key)
-        .order_by("seq")
-    )
-    yield from qs.iterator(chunk_size=2000)
+def _events() -> models.QuerySet[AuditEvent]:
+    return AuditEvent.objects.unscoped("verification reads every chain")
 
 
-def verify_chain(key: str) -> ChainProblem | None:
-    """Return the first problem of one chain, or None if it is intact."""
+def _chain_events(key: str, after_seq: int = 0, up_to: int | None = None) -> Iterator[AuditEvent]:
+    qs = _events().filter(chain=key, seq__gt=after_seq)
+    if up_to is not None:
+        qs = qs.filter(seq__lte=up_to)
+    yield from qs.order_by("seq").iterator(chunk_size=2000)
+
+
+def verify_chain(key: str, *, after: tuple[int, str] | None = None) -> ChainProblem | None:
+    """Return the first problem of one chain, or None if it is intact.
+
+    With ``after=(seq, hash)`` (a head recorded by a checkpoint) only the
+    entries after it are read, and the entry at ``seq`` must still carry that
+    hash: a periodic checkpoint then costs the entries written since the last.
+
+    Entries are read up to the head as it was when the check began, so that
+    appends committed meanwhile (on a live system) are not taken for damage;
+    entries past the head are then accepted only if the head has moved on too.
+    """
     head = AuditChain.objects.filter(key=key).first()
     expected_prev = GENESIS
     expected_seq = 1
-    for event in _chain_events(key):
+    if after is not None and after[0] > 0:
+        anchor_seq, anchor_hash = after
+        anchor = _events().filter(chain=key, seq=anchor_seq).values_list("hash", flat=True).first()
+        if anchor != anchor_hash:
+            return ChainProblem(
+                key, anchor_seq, None, "entry anchored by the last checkpoint missing or changed"
+            )
+        expected_prev, expected_seq = anchor_hash, anchor_seq + 1
+    up_to = head.last_seq if head is not None else None
+    for event in _chain_events(key, expected_seq - 1, up_to):
         if event.seq != expected_seq:
             missing = expected_seq if event.seq > expected_seq else event.seq
             return ChainProblem(
@@ -131,16 +154,21 @@ def verify_chain(key: str) -> ChainProblem | None:
             None,
             f"entries after #{last_seq} missing (head records #{head.last_seq})",
         )
+    beyond = _events().filter(chain=key, seq__gt=head.last_seq).aggregate(m=Max("seq"))["m"]
+    if beyond is not None:
+        # An append commits its entry and the head together: a head re-read now
+        # covers every entry we could see, unless the entry was slipped in.
+        moved = AuditChain.objects.filter(key=key).values_list("last_seq", flat=True).first()
+        if moved is None or moved < beyond:
+            return ChainProblem(
+                key, beyond, None, f"entries after the head #{head.last_seq} (not appended here)"
+            )
     return None
 
 
 def verify_all() -> tuple[int, list[ChainProblem]]:
     """Check every chain; return how many were checked and the problems found."""
     keys = set(AuditChain.objects.values_list("key", flat=True))
-    keys |= set(
-        AuditEvent.objects.unscoped("verification reads every chain")
-        .values_list("chain", flat=True)
-        .distinct()
-    )
+    keys |= set(_events().values_list("chain", flat=True).distinct())
     problems = [p for key in sorted(keys) if (p := verify_chain(key)) is not None]
     return len(keys), problems

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from infostrada import normalisers
 from infostrada.accounts.models import User
 from infostrada.accounts.roles import DOC_HANDLE, ROLE_PERMISSIONS
 from infostrada.documents.models import (
@@ -74,8 +75,18 @@ class CorrespondentForm(forms.Form):
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
 
+    # Normalised (NFKC, separators dropped) and checked: infostrada.normalisers.
+    def clean_pesel(self) -> str:
+        return normalisers.optional(normalisers.pesel)(self.cleaned_data["pesel"])
+
     def clean_nip(self) -> str:
-        return self.cleaned_data["nip"].replace("-", "").replace(" ", "")
+        return normalisers.optional(normalisers.nip)(self.cleaned_data["nip"])
+
+    def clean_regon(self) -> str:
+        return normalisers.optional(normalisers.regon)(self.cleaned_data["regon"])
+
+    def clean_postal_code(self) -> str:
+        return normalisers.optional(normalisers.postal_code)(self.cleaned_data["postal_code"])
 
 
 class RegisterIncomingForm(CorrespondentForm):
@@ -218,6 +229,9 @@ class OpenCaseForm(forms.Form):
             is_leaf=True, is_active=True
         )
         self.fields["file_class"].label_from_instance = lambda fc: f"{fc.symbol} {fc.title}"
+
+    def clean_custom_deadline(self) -> datetime.date | None:
+        return normalisers.optional(normalisers.sane_date)(self.cleaned_data["custom_deadline"])
 
 
 class DocumentUploadForm(forms.Form):

@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field, model_validator
+
+from infostrada import normalisers
 
 MAX_ID = 2**63 - 1
 
@@ -66,15 +69,25 @@ class CorrespondentIn(_In):
     first_name: Annotated[str, Field(max_length=100), NoNul] = ""
     last_name: Annotated[str, Field(max_length=150), NoNul] = ""
     institution: Annotated[str, Field(max_length=300), NoNul] = ""
-    pesel: Annotated[str, Field(max_length=11), NoNul] = ""
-    nip: Annotated[str, Field(max_length=10), NoNul] = ""
-    regon: Annotated[str, Field(max_length=14), NoNul] = ""
+    pesel: Annotated[normalisers.PeselIn, Field(max_length=11), NoNul] = ""
+    nip: Annotated[normalisers.NipIn, Field(max_length=13), NoNul] = ""
+    regon: Annotated[normalisers.RegonIn, Field(max_length=14), NoNul] = ""
     street: Annotated[str, Field(max_length=200), NoNul] = ""
     postal_code: Annotated[str, Field(max_length=10), NoNul] = ""
     city: Annotated[str, Field(max_length=100), NoNul] = ""
     country: Annotated[str, Field(max_length=2), NoNul] = "PL"
     email: Annotated[str, Field(max_length=254), NoNul] = ""
-    ade_address: Annotated[str, Field(max_length=40), NoNul] = ""
+    ade_address: Annotated[normalisers.AdeIn, Field(max_length=40), NoNul] = ""
+
+    @model_validator(mode="after")
+    def _polish_postal_code(self) -> CorrespondentIn:
+        # NN-NNN applies to Polish addresses only (infostrada.normalisers)
+        if self.postal_code and self.country.upper() == "PL":
+            try:
+                self.postal_code = normalisers.postal_code(self.postal_code)
+            except DjangoValidationError as exc:
+                raise ValueError(f"postal_code: {exc.messages[0]}") from None
+        return self
 
 
 class IncomingIn(CorrespondentIn):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field
 
+from infostrada import normalisers
 from infostrada.geo.extract import MAX_PARCELS
 
 
@@ -54,7 +55,7 @@ class ApplicantIn(_In):
     last_name: Annotated[str, Field(max_length=150), NoNul] = ""
     institution: Annotated[str, Field(max_length=300), NoNul] = ""
     street: Annotated[str, Field(max_length=200), NoNul] = ""
-    postal_code: Annotated[str, Field(max_length=10), NoNul] = ""
+    postal_code: Annotated[normalisers.PostalCodeIn, Field(max_length=10), NoNul] = ""
     city: Annotated[str, Field(max_length=100), NoNul] = ""
     email: Annotated[str, Field(max_length=254), NoNul] = ""
 

@@ -24,6 +24,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from infostrada import normalisers
 from infostrada.accounts.access import official, public, workbench_context
 from infostrada.accounts.permissions import has_perm
 from infostrada.accounts.roles import DOC_DISPATCH, DOC_SIGN
@@ -135,6 +136,9 @@ class ExtractRequestForm(forms.Form):
         if not TOKEN.match(token):
             raise forms.ValidationError(_("The form expired: load the page again."))
         return token
+
+    def clean_postal_code(self) -> str:  # NN-NNN, normalised (infostrada.normalisers)
+        return normalisers.optional(normalisers.postal_code)(self.cleaned_data["postal_code"])
 
 
 def _apply(form: forms.Form, error: ValidationError) -> None:

@@ -5,6 +5,8 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from infostrada import normalisers
+
 
 class UnitOut(Schema):
     slug: str
@@ -42,4 +44,4 @@ class ContactIn(Schema):
     email: Annotated[str, Field(max_length=254)] | None = None
     phone: Annotated[str, Field(max_length=40)] | None = None
     website: Annotated[str, Field(max_length=200)] | None = None
-    ade_address: Annotated[str, Field(max_length=40)] | None = None
+    ade_address: Annotated[normalisers.AdeIn, Field(max_length=40)] | None = None

@@ -159,3 +159,37 @@ def test_the_infostrada_command_exits_non_zero_naming_the_entry(lubicz, tmp_path
     broken = run()
     assert broken.returncode == 1
     assert f"entry #2 (id {target.pk})" in broken.stderr
+
+
+def test_an_append_during_verification_is_not_taken_for_damage(lubicz, monkeypatch):
+    """On a live system entries are appended while audit-verify/audit-checkpoint read."""
+    _write(lubicz, 3)
+    real = audit._chain_events
+
+    def append_first(*args, **kwargs):
+        _write(lubicz, 1)  # committed between reading the head and reading the entries
+        yield from real(*args, **kwargs)
+
+    monkeypatch.setattr(audit, "_chain_events", append_first)
+    assert audit.verify_chain(f"unit:{lubicz.pk}") is None
+
+
+def test_an_entry_slipped_in_after_the_head_is_found(lubicz):
+    _write(lubicz, 3)
+    key = f"unit:{lubicz.pk}"
+    last = AuditEvent.objects.unscoped("test").get(chain=key, seq=3)
+    forged = AuditEvent(
+        unit_id=lubicz.pk,
+        chain=key,
+        seq=4,
+        occurred_at=last.occurred_at,
+        actor_kind="user",
+        actor_id="7",
+        actor_name="intruz",
+        action="test.forged",
+        prev_hash=last.hash,
+    )
+    forged.hash = forged.compute_hash()
+    AuditEvent.objects.bulk_create([forged])  # the head is left at #3
+    problem = audit.verify_chain(key)
+    assert problem is not None and problem.seq == 4

@@ -13,27 +13,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from stdnum.pl import nip as stdnum_nip
-from stdnum.pl import pesel as stdnum_pesel
-from stdnum.pl import regon as stdnum_regon
 
+from infostrada import normalisers
 from infostrada.tenancy.models import validate_ade
 from infostrada.tenancy.scoping import TenantManager
 
-
-def validate_pesel(value: str) -> None:
-    if value and not stdnum_pesel.is_valid(value):
-        raise ValidationError(_("This is not a valid PESEL number."), code="invalid_pesel")
-
-
-def validate_nip(value: str) -> None:
-    if value and not stdnum_nip.is_valid(value):
-        raise ValidationError(_("This is not a valid NIP number."), code="invalid_nip")
-
-
-def validate_regon(value: str) -> None:
-    if value and not stdnum_regon.is_valid(value):
-        raise ValidationError(_("This is not a valid REGON number."), code="invalid_regon")
+# Checksums and the normal form (ASCII digits) in one place: infostrada.normalisers.
+validate_pesel = normalisers.stored(normalisers.pesel)
+validate_nip = normalisers.stored(normalisers.nip)
+validate_regon = normalisers.stored(normalisers.regon)
 
 
 class Channel(models.TextChoices):

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from infostrada import normalisers
 from infostrada.accounts.models import User
 from infostrada.accounts.permissions import ensure_can, has_perm
 from infostrada.accounts.roles import DOC_HANDLE, DOC_VIEW_ALL, WORKBENCH
@@ -136,6 +137,11 @@ def open_case(
         raise ValidationError({"deadline_kind": _("Unknown kind of deadline.")})
     if deadline_kind == DeadlineKind.CUSTOM and custom_deadline is None:
         raise ValidationError({"custom_deadline": _("Give the date set by the provision.")})
+    if custom_deadline is not None:
+        try:  # far-future dates overflowed the deadline arithmetic (a 500)
+            normalisers.sane_date(custom_deadline)
+        except ValidationError as exc:
+            raise ValidationError({"custom_deadline": exc.messages}) from None
     if item is not None:
         item = access.get_item(actor, unit, item.pk)
         if item.case_id is not None:

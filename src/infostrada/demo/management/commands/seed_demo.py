@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from infostrada.audit.checkpoints import write_checkpoint
 from infostrada.demo import scale, seed
 from infostrada.documents import demo as documents_demo
 from infostrada.geo import demo as geo_demo
@@ -42,3 +43,9 @@ class Command(BaseCommand):
         if n:
             scale.grow(n, units, self.stdout.write)
             geo_demo.grow(n, units, self.stdout.write)
+        # A first signed anchor of the audit log (ADR 0013); operators schedule the rest.
+        name, problems = write_checkpoint()
+        for problem in problems:
+            self.stderr.write(f"audit checkpoint not written: {problem}")
+        if name:
+            self.stdout.write(f"audit checkpoint: {name}")
