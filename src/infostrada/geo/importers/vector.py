@@ -31,6 +31,7 @@ from pyogrio.errors import DataLayerError, DataSourceError, FieldError
 from pyogrio.errors import GeometryError as OgrGeometryError
 from pyproj import CRS
 from pyproj.exceptions import CRSError
+from shapely.errors import GEOSException
 from shapely.geometry.base import BaseGeometry
 
 from infostrada.documents.uploads import UploadRejected
@@ -38,6 +39,7 @@ from infostrada.documents.uploads.archives import check_zip
 from infostrada.documents.uploads.limits import Budget, Limits
 from infostrada.documents.uploads.names import ALLOWED
 from infostrada.geo.importers.checks import to_storage_checked
+from infostrada.geo.importers.geos import translate_reason
 from infostrada.geo.importers.report import ImportRefused, ImportReport
 from infostrada.geo.importers.xmlsafe import as_stream, check_well_formed
 
@@ -339,7 +341,18 @@ def read_vector(
             )
             continue
         wkb = geometries[i]
-        geometry = shapely.from_wkb(wkb) if wkb is not None else None
+        try:
+            geometry = shapely.from_wkb(wkb) if wkb is not None else None
+        except GEOSException as exc:  # e.g. a ring that is not closed
+            report.problem(
+                section,
+                fid,
+                "geometry_malformed",
+                _("the geometry cannot be built: %(reason)s")
+                % {"reason": translate_reason(str(exc))},
+            )
+            report.geometry_read(usable=False)
+            continue
         if geometry is None or geometry.is_empty:
             report.problem(section, fid, "geometry_missing", _("the feature has no geometry"))
             continue

@@ -8,11 +8,13 @@ gives the unit's area (its cadastre, else its voivodeship: ADR 0013).
 from __future__ import annotations
 
 import pytest
-from shapely.geometry import Point
+from django.utils import translation
+from shapely.geometry import Point, Polygon
 
 from infostrada.accounts.roles import Role
 from infostrada.audit.context import Actor
 from infostrada.geo.importers import ImportRefused, import_vector
+from infostrada.geo.importers.geos import translate_reason
 from infostrada.geo.models import Feature, Layer
 from infostrada.geo.tests.data.import_samples import E0, N0, rect, write_vector
 from infostrada.testing import official
@@ -80,3 +82,54 @@ def test_with_a_cadastre_features_far_from_it_are_skipped(gis, lubicz, tmp_path)
     assert "the cadastre of Gmina Lubicz" in report.problems[0].message
     stored = Feature.objects.for_unit(lubicz).filter(layer__slug="p")
     assert sorted(stored.values_list("fid", flat=True)) == ["in", "near"]
+
+
+# --- GEOS's reasons in the operator's language ----------------------------------------
+
+
+def test_geos_reasons_are_translated(gis, lubicz, tmp_path):
+    bow_tie = Polygon([(E0, N0), (E0 + 20, N0 + 20), (E0 + 20, N0), (E0, N0 + 20), (E0, N0)])
+    path = write_vector(
+        tmp_path / "tereny.geojson", [bow_tie], {"id": ["k"]}, driver="GeoJSON", crs="EPSG:2180"
+    )
+    with translation.override("pl"):
+        report = import_vector(
+            actor=gis, unit=lubicz, data=path.read_bytes(), filename="t.geojson", id_field="id"
+        )
+    [problem] = report.problems
+    assert problem.code == "geometry_repaired"
+    assert "samoprzecięcie" in problem.message and "Self-intersection" not in problem.message
+
+
+@pytest.mark.parametrize(
+    ("geos", "polish"),
+    [
+        ("Self-intersection[478010.5 573510.25]", "samoprzecięcie"),
+        ("Ring Self-intersection[1 2]", "pierścień"),
+        ("Too few points in geometry component[0 0]", "za mało punktów"),
+        ("A linearring requires at least 4 coordinates.", "za mało punktów"),
+        (
+            "IllegalArgumentException: Points of LinearRing do not form a closed linestring",
+            "nie jest zamknięty",
+        ),
+    ],
+)
+def test_known_geos_messages_have_polish_words(geos, polish):
+    with translation.override("pl"):
+        assert polish in translate_reason(geos)
+    assert translate_reason("Something GEOS never said") == "Something GEOS never said"
+
+
+def test_an_unclosed_gml_ring_is_reported_not_a_server_error(gis, lubicz):
+    ring = f"{N0} {E0} {N0} {E0 + 10} {N0 + 10} {E0 + 10} {N0 + 10} {E0}"
+    gml = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<gml:FeatureCollection xmlns:gml="http://www.opengis.net/gml/3.2" xmlns:x="urn:x" '
+        'gml:id="c"><gml:featureMember><x:Teren gml:id="t1"><x:geom>'
+        '<gml:Polygon gml:id="g1" srsName="urn:ogc:def:crs:EPSG::2180"><gml:exterior>'
+        f"<gml:LinearRing><gml:posList>{ring}</gml:posList></gml:LinearRing></gml:exterior>"
+        "</gml:Polygon></x:geom></x:Teren></gml:featureMember></gml:FeatureCollection>"
+    ).encode()
+    with pytest.raises(ImportRefused) as refused:
+        import_vector(actor=gis, unit=lubicz, data=gml, filename="t.gml", id_field="gml_id")
+    assert refused.value.code in ("nothing_importable", "format_unreadable", "geometry_unusable")
