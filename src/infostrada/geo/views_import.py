@@ -86,6 +86,14 @@ class ImportForm(forms.Form):
         required=False,
         help_text=_("The attribute that identifies each feature; by default the file's own."),
     )
+    replace = forms.BooleanField(
+        label=_("Replace the layer: remove its features that are not in the file"),
+        required=False,
+        help_text=_(
+            "For other layers and parcels. Without it, features missing from the file are "
+            "kept; the report counts the removed ones."
+        ),
+    )
     source_layer = forms.CharField(
         label=_("Layer in the file"),
         max_length=200,
@@ -165,6 +173,7 @@ def _run(request: HttpRequest, data: dict[str, Any]) -> ImportReport:
         layer_title=data["layer_title"],
         id_field=data["id_field"],
         source_layer=data["source_layer"],
+        replace=data["replace"],
     )
 
 
@@ -190,7 +199,7 @@ def import_data(request: HttpRequest) -> HttpResponse:
             (None, ["kind", "file", "crs", "dry_run"]),
             (
                 _("Other layers"),
-                ["target", "layer_slug", "layer_title", "id_field", "source_layer"],
+                ["target", "layer_slug", "layer_title", "id_field", "source_layer", "replace"],
             ),
             (
                 _("Planning acts"),
