@@ -1,4 +1,4 @@
-"""The GIS operator's import page in the workbench: /urzad/<unit>/geoportal/import/."""
+"""The GIS operator's pages in the workbench: the import, deleting a layer."""
 
 from django.urls import path
 
@@ -8,4 +8,9 @@ app_name = "geo_import"
 
 urlpatterns = [
     path("urzad/<slug:unit_slug>/geoportal/import/", views_import.import_data, name="import"),
+    path(
+        "urzad/<slug:unit_slug>/geoportal/warstwy/<slug:layer_slug>/usun/",
+        views_import.delete_layer,
+        name="delete_layer",
+    ),
 ]

@@ -26,7 +26,7 @@ from infostrada.accounts.roles import GEO_EDIT
 from infostrada.audit import services as audit
 from infostrada.audit.context import Actor
 from infostrada.geo.crs import inside_poland
-from infostrada.geo.models import Feature, Layer
+from infostrada.geo.models import Feature, Layer, Parcel, Plan, Precinct
 from infostrada.tenancy.models import Unit
 
 BATCH = 1000
@@ -223,3 +223,31 @@ def refresh_extent(layer: Layer) -> None:
     for key, value in stats.items():
         setattr(layer, key, value)
     layer.save(update_fields=["feature_count", "minx", "miny", "maxx", "maxy", "updated_at"])
+
+
+def delete_layer(*, actor: Actor, unit: Unit, layer: Layer) -> dict[str, Any]:
+    """Delete a layer with everything in it, in one transaction, audited.
+
+    Its features go, and with them the cadastre rows and plan zones they carry;
+    the planning acts whose layer it is go too (a plan without its layer has
+    nothing to show or to extract from). The audit entry keeps what was removed.
+    """
+    ensure_can(actor, GEO_EDIT, unit)
+    if layer.unit_id != unit.pk:
+        raise ValidationError(_("The layer belongs to another unit."))
+    with transaction.atomic():
+        features = Feature.objects.for_unit(unit).filter(layer=layer)
+        removed = {
+            "slug": layer.slug,
+            "title": layer.title,
+            "kind": layer.kind,
+            "features": features.count(),
+            "parcels": Parcel.objects.for_unit(unit).filter(feature__layer=layer).count(),
+            "precincts": Precinct.objects.for_unit(unit).filter(feature__layer=layer).count(),
+            "plans": Plan.objects.for_unit(unit).filter(layer=layer).count(),
+        }
+        audit.record(actor, unit, "geo.layer.deleted", layer, changes=removed)
+        Plan.objects.for_unit(unit).filter(layer=layer).delete()
+        features.delete()
+        layer.delete()
+    return removed

@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from infostrada.accounts.access import official, workbench_context
@@ -26,7 +28,8 @@ from infostrada.geo.importers import (
     import_vector,
 )
 from infostrada.geo.importers.vector import MAX_IMPORT_BYTES
-from infostrada.geo.models import Layer, validate_layer_slug
+from infostrada.geo.models import Layer, Parcel, Plan, validate_layer_slug
+from infostrada.geo.services import delete_layer as delete_layer_service
 
 CRS_CHOICES = [
     ("", _("as the file states it")),
@@ -85,6 +88,14 @@ class ImportForm(forms.Form):
         max_length=100,
         required=False,
         help_text=_("The attribute that identifies each feature; by default the file's own."),
+    )
+    replace = forms.BooleanField(
+        label=_("Replace the layer: remove its features that are not in the file"),
+        required=False,
+        help_text=_(
+            "For other layers and parcels. Without it, features missing from the file are "
+            "kept; the report counts the removed ones."
+        ),
     )
     source_layer = forms.CharField(
         label=_("Layer in the file"),
@@ -165,6 +176,7 @@ def _run(request: HttpRequest, data: dict[str, Any]) -> ImportReport:
         layer_title=data["layer_title"],
         id_field=data["id_field"],
         source_layer=data["source_layer"],
+        replace=data["replace"],
     )
 
 
@@ -190,7 +202,7 @@ def import_data(request: HttpRequest) -> HttpResponse:
             (None, ["kind", "file", "crs", "dry_run"]),
             (
                 _("Other layers"),
-                ["target", "layer_slug", "layer_title", "id_field", "source_layer"],
+                ["target", "layer_slug", "layer_title", "id_field", "source_layer", "replace"],
             ),
             (
                 _("Planning acts"),
@@ -204,3 +216,36 @@ def import_data(request: HttpRequest) -> HttpResponse:
         ],
     }
     return render(request, "geo/import.html", context)
+
+
+@official(GEO_EDIT)
+def delete_layer(request: HttpRequest, layer_slug: str) -> HttpResponse:
+    """Ask, then delete a layer with its features (``POST`` with ``confirm``)."""
+    unit = request.unit  # type: ignore[attr-defined]
+    layer = Layer.objects.for_unit(unit).filter(slug=layer_slug).first()
+    if layer is None:
+        raise Http404(layer_slug)
+    if request.method == "POST" and request.POST.get("confirm") == layer.slug:
+        removed = delete_layer_service(
+            actor=request.actor,  # type: ignore[attr-defined]
+            unit=unit,
+            layer=layer,
+        )
+        messages.success(
+            request,
+            gettext("The layer %(title)s was deleted with its %(count)s features.")
+            % {"title": removed["title"], "count": removed["features"]},
+        )
+        return redirect("geo_import:import", unit_slug=unit.slug)
+    return render(
+        request,
+        "geo/delete_layer.html",
+        {
+            **workbench_context(request, "geo_import"),
+            "layer": layer,
+            "plans": Plan.objects.for_unit(unit).filter(layer=layer)[:20],
+            "parcels": Parcel.objects.for_unit(unit).filter(feature__layer=layer).count(),
+            "asked": request.method == "POST",
+        },
+        status=400 if request.method == "POST" else 200,
+    )

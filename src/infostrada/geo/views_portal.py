@@ -27,6 +27,7 @@ from infostrada.geo.crs import bbox_from_storage, transformer
 from infostrada.geo.identifiers import IdentifierError, parse_parcel_id
 from infostrada.geo.models import Feature
 from infostrada.geo.print import PrintError, parse_request, render_pdf
+from infostrada.geo.public import zoning_extract_url
 from infostrada.geo.search import (
     MAX_QUERY,
     SearchResult,
@@ -121,6 +122,7 @@ def viewer(request: HttpRequest, unit_slug: str | None = None) -> HttpResponse:
         "highlight": highlight,
         "searchUrl": reverse("geoportal:search_json", kwargs={"unit_slug": unit.slug}),
         "infoUrl": reverse("geoportal:info", kwargs={"unit_slug": unit.slug}),
+        "extractUrl": zoning_extract_url(unit),
         "i18n": _script_texts(),
     }
     return render(
@@ -138,6 +140,10 @@ def viewer(request: HttpRequest, unit_slug: str | None = None) -> HttpResponse:
                 for m in reversed(state.layers)
             ],
             "base_maps": config["baseMaps"],
+            "extract_url": config["extractUrl"],
+            "extract_parcel_url": zoning_extract_url(unit, highlight["identifier"])
+            if highlight
+            else None,
         },
     )
 
@@ -187,6 +193,8 @@ def _script_texts() -> dict[str, str]:
         "plan": _("plan"),
         "notInForce": _("not in force"),
         "linkCopied": _("The link to this view is in the address bar."),
+        "extractFor": _("Request a zoning extract for parcel %(id)s"),
+        "extractAny": _("Request a zoning extract (wypis i wyrys)"),
     }
 
 
@@ -376,6 +384,7 @@ def parcel(request: HttpRequest, identifier: str, unit_slug: str | None = None) 
                 kwargs={"unit_slug": unit.slug, "identifier": url_identifier(found.identifier)},
             ),
             "viewer_url": _viewer_url(unit, parcel=found.identifier),
+            "extract_url": zoning_extract_url(unit, found.identifier),
             "ogc_item": f"{get_script_prefix()}ogc/collections/{layer_name}/items/"
             f"{quote(found.feature.fid, safe='/')}?f=json",
             "ogc_bbox": _ogc_items_url(layer_name, bbox=",".join(f"{v:.7f}" for v in box)),

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from pyproj.exceptions import ProjError
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
-from shapely.validation import explain_validity
 
 from infostrada.geo.crs import bbox_to_storage, inside_poland, to_storage
 from infostrada.geo.extents import overlaps, unit_area
+from infostrada.geo.importers.geos import explain
 from infostrada.geo.importers.report import REPAIRED, SKIPPED, ImportReport
 from infostrada.geo.services import prepare_geometry
 from infostrada.tenancy.models import Unit
@@ -181,7 +181,7 @@ def _to_storage_checked(
                 "%(after).2f m² after the repair"
             )
             % {
-                "reason": explain_validity(stored),
+                "reason": explain(stored),
                 "before": stored.area,
                 "after": check.geometry.area,
             },

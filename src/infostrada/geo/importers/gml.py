@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 from pyproj import CRS
 from pyproj.exceptions import CRSError
+from shapely.errors import GEOSException
 from shapely.geometry import (
     LinearRing,
     LineString,
@@ -38,6 +39,8 @@ from shapely.geometry import (
     Polygon,
 )
 from shapely.geometry.base import BaseGeometry
+
+from infostrada.geo.importers.geos import translate_reason
 
 GML_NAMESPACES: Final = ("http://www.opengis.net/gml/3.2", "http://www.opengis.net/gml")
 XLINK_HREF: Final = "{http://www.w3.org/1999/xlink}href"
@@ -426,10 +429,10 @@ def read_geometry(
         geometry = reader.geometry(element)
     except GeometryError:
         raise
-    except (ValueError, TypeError) as exc:  # shapely refusing a ring, numpy shapes
+    except (ValueError, TypeError, GEOSException) as exc:  # shapely refusing a ring, numpy
         raise GeometryError(
             "geometry_malformed",
-            _("the geometry cannot be built: %(reason)s") % {"reason": str(exc)},
+            _("the geometry cannot be built: %(reason)s") % {"reason": translate_reason(str(exc))},
         ) from None
     if geometry.is_empty:
         raise GeometryError("geometry_empty", _("the geometry is empty"))

@@ -266,6 +266,7 @@ def write_zones(
             counts.updated += 1
     PlanZone.objects.bulk_create(new)
     PlanZone.objects.for_unit(unit).bulk_update(changed, fields)
+    counts.deleted += result.deleted
     if result.deleted:
         report.note(
             ngettext(

@@ -51,6 +51,8 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    # In the layer before and not in the file, removed by an import that replaces it.
+    deleted: int = 0
     # Archival versions of EGiB objects (koniecWersjaObiekt / koniecObiekt set):
     # history, not the current state, so not imported and not a problem either.
     historical: int = 0
@@ -184,10 +186,20 @@ class ImportReport:
             _("unchanged"),
             _("skipped"),
             _("archival"),
+            _("removed"),
         )
         lines.append("  ".join(f"{h:>12}" for h in header))
         for _name, label, c in self.rows():
-            values = (label, c.read, c.created, c.updated, c.unchanged, c.skipped, c.historical)
+            values = (
+                label,
+                c.read,
+                c.created,
+                c.updated,
+                c.unchanged,
+                c.skipped,
+                c.historical,
+                c.deleted,
+            )
             lines.append("  ".join(f"{v!s:>12}" for v in values))
         if self.problem_count:
             lines.append(_("Problems: %(count)s") % {"count": self.problem_count})

@@ -44,6 +44,7 @@ from infostrada.geo.importers.writing import (
     write_precincts,
 )
 from infostrada.geo.importers.xmlsafe import as_stream, looks_like_xml
+from infostrada.geo.models import Feature, Layer
 from infostrada.tenancy.models import Unit
 from infostrada.tenancy.teryt import polish_slug
 
@@ -282,10 +283,17 @@ def import_vector(
     crs: str | None = None,
     area_field: str = "",
     address_field: str = "",
+    replace: bool = False,
     dry_run: bool = False,
 ) -> ImportReport:
     """A Shapefile (ZIP), GeoPackage, GeoJSON or GML layer into a layer of kind other,
     or with ``target="parcels"`` into the cadastre (``id_field`` holds parcel identifiers).
+
+    A feature is identified by ``id_field``, else by the file's own identifiers
+    (GeoPackage key, gml:id, GeoJSON id), never silently by its position: a file
+    without identifiers may create a layer or ``replace`` one, but not update an
+    existing layer feature by feature. ``replace`` removes the layer's features that
+    are not in the file (counted as ``deleted`` in the report).
     """
     ensure_can(actor, GEO_EDIT, unit)
     if target not in VECTOR_TARGETS:
@@ -319,10 +327,12 @@ def import_vector(
     _refuse_if_no_geometry(report)
     slug = layer_slug.strip() or _slug_from(filename, content.layer_name)
     title = layer_title.strip() or Path(filename).stem or slug
+    if scope is None and content.id_source == "position" and not replace:
+        _refuse_positional_update(unit, slug, content.fields)
 
     def write() -> None:
         if scope is not None:
-            write_parcels(actor=actor, unit=unit, parcels=parcels, report=report)
+            write_parcels(actor=actor, unit=unit, parcels=parcels, report=report, replace=replace)
         else:
             write_features(
                 actor=actor,
@@ -332,9 +342,27 @@ def import_vector(
                 title=title,
                 schema=content.schema,
                 records=content.records,
+                replace=replace,
             )
 
     return _write(actor=actor, unit=unit, report=report, action="geo.import.vector", write=write)
+
+
+def _refuse_positional_update(unit: Unit, slug: str, fields: list[str]) -> None:
+    """A file without identifiers must not update an existing layer by feature order."""
+    layer = Layer.objects.for_unit(unit).filter(slug=slug).first()
+    if layer is None or not Feature.objects.for_unit(unit).filter(layer=layer).exists():
+        return
+    raise ImportRefused(
+        "id_needed",
+        _(
+            "The layer %(slug)s already has features, and the file has no identifiers of its "
+            "own, so it cannot tell which of them each feature updates. Name the identifier "
+            "field (the file's fields: %(fields)s), or replace the layer with the file. "
+            "Nothing was imported."
+        ),
+        {"slug": slug, "fields": ", ".join(fields) or "-"},
+    )
 
 
 def _slug_from(filename: str, layer_name: str) -> str:

@@ -31,6 +31,7 @@ from pyogrio.errors import DataLayerError, DataSourceError, FieldError
 from pyogrio.errors import GeometryError as OgrGeometryError
 from pyproj import CRS
 from pyproj.exceptions import CRSError
+from shapely.errors import GEOSException
 from shapely.geometry.base import BaseGeometry
 
 from infostrada.documents.uploads import UploadRejected
@@ -38,6 +39,7 @@ from infostrada.documents.uploads.archives import check_zip
 from infostrada.documents.uploads.limits import Budget, Limits
 from infostrada.documents.uploads.names import ALLOWED
 from infostrada.geo.importers.checks import to_storage_checked
+from infostrada.geo.importers.geos import translate_reason
 from infostrada.geo.importers.report import ImportRefused, ImportReport
 from infostrada.geo.importers.xmlsafe import as_stream, check_well_formed
 
@@ -66,6 +68,11 @@ class VectorContent:
     fields: list[str]
     schema: list[dict[str, str]]
     records: list[VectorRecord] = field(default_factory=list)
+    # Where the features' identifiers come from: "field" (the operator's attribute),
+    # "file" (the file's own: a GeoPackage's primary key, GML's gml:id, GeoJSON's
+    # feature id) or "position" (none in the file: OGR numbers the features in order,
+    # which says nothing about which feature is which in another version of the file).
+    id_source: str = "field"
 
 
 # --- the upload to a dataset on disk -------------------------------------------------
@@ -258,6 +265,22 @@ def _crs(declared: str | None, override: str | None, report: ImportReport) -> st
     return code
 
 
+def _own_identifiers(path: Path, fields: list[str], fids: Any) -> tuple[int | None, str]:
+    """The file's own identifiers: (field index or None for OGR's fid, their source)."""
+    lowered = [f.lower() for f in fields]
+    if path.suffix == ".gpkg":
+        return None, "file"  # the table's primary key, stable across exports
+    if "gml_id" in lowered:
+        return lowered.index("gml_id"), "file"
+    if path.suffix == ".geojson":
+        if "id" in lowered:  # string feature ids become a field named id
+            return lowered.index("id"), "file"
+        # integer feature ids become OGR's fid; without any, OGR counts from 0
+        if len(fids) and not np.array_equal(np.asarray(fids), np.arange(len(fids))):
+            return None, "file"
+    return None, "position"
+
+
 def read_vector(
     path: Path,
     *,
@@ -313,6 +336,16 @@ def read_vector(
                 {"field": id_field, "fields": ", ".join(fields) or "-"},
             )
         id_index = lowered.index(id_field.lower())
+    else:
+        id_index, content.id_source = _own_identifiers(path, fields, fids)
+        if content.id_source == "position":
+            report.note(
+                _(
+                    "The file has no identifiers of its own: its features are numbered in "
+                    "the order of the file. Name an identifier field so that a later import "
+                    "updates the same features, or replace the layer when importing again."
+                )
+            )
     counts = report.section(section)
     seen: set[str] = set()
     for i in range(len(fids)):
@@ -325,7 +358,8 @@ def read_vector(
                 section,
                 f"#{int(fids[i])}",
                 "id_missing",
-                _("the feature has no identifier in the field %(field)s") % {"field": id_field},
+                _("the feature has no identifier in the field %(field)s")
+                % {"field": fields[id_index] if id_index is not None else id_field},
             )
             continue
         fid = fid[:120]
@@ -339,7 +373,18 @@ def read_vector(
             )
             continue
         wkb = geometries[i]
-        geometry = shapely.from_wkb(wkb) if wkb is not None else None
+        try:
+            geometry = shapely.from_wkb(wkb) if wkb is not None else None
+        except GEOSException as exc:  # e.g. a ring that is not closed
+            report.problem(
+                section,
+                fid,
+                "geometry_malformed",
+                _("the geometry cannot be built: %(reason)s")
+                % {"reason": translate_reason(str(exc))},
+            )
+            report.geometry_read(usable=False)
+            continue
         if geometry is None or geometry.is_empty:
             report.problem(section, fid, "geometry_missing", _("the feature has no geometry"))
             continue

@@ -116,12 +116,20 @@ def _store(
     counts.created += result.created
     counts.updated += result.updated
     counts.unchanged += result.unchanged
+    counts.deleted += result.deleted
     return result
 
 
 def write_parcels(
-    *, actor: Actor, unit: Unit, parcels: Sequence[ParcelRecord], report: ImportReport
+    *,
+    actor: Actor,
+    unit: Unit,
+    parcels: Sequence[ParcelRecord],
+    report: ImportReport,
+    replace: bool = False,
 ) -> None:
+    """The parcels' features and rows; with ``replace`` the layer's other parcels are removed
+    (their ``Parcel`` rows go with their features)."""
     if not parcels:
         return
     layer = ensure_layer(
@@ -136,7 +144,11 @@ def write_parcels(
         attribution=EGIB_ATTRIBUTION,
     )
     result = _store(
-        layer, ((p.identifier, p.properties(), p.geometry) for p in parcels), report, "parcels"
+        layer,
+        ((p.identifier, p.properties(), p.geometry) for p in parcels),
+        report,
+        "parcels",
+        replace=replace,
     )
     existing = _existing(Parcel, unit, [p.identifier for p in parcels])
     new: list[Parcel] = []
@@ -234,8 +246,10 @@ def write_features(
     title: str,
     schema: list[dict[str, str]],
     records: Sequence[VectorRecord],
+    replace: bool = False,
 ) -> None:
-    """A generic layer (kind other): the file's attributes as they are."""
+    """A generic layer (kind other): the file's attributes as they are; with ``replace``
+    the layer's features that the file does not have are removed."""
     layer = ensure_layer(
         actor=actor,
         unit=unit,
@@ -245,7 +259,13 @@ def write_features(
         kind=Layer.Kind.OTHER,
         schema=schema,
     )
-    _store(layer, ((r.fid, r.properties, r.geometry) for r in records), report, "features")
+    _store(
+        layer,
+        ((r.fid, r.properties, r.geometry) for r in records),
+        report,
+        "features",
+        replace=replace,
+    )
 
 
 def _existing(model: type[Parcel] | type[Precinct], unit: Unit, identifiers: list[str]) -> dict:

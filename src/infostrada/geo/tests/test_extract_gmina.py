@@ -23,6 +23,7 @@ from infostrada.geo import services_extract as se
 from infostrada.geo.public import offers_zoning_extract, zoning_extract_url
 from infostrada.geo.tests.test_extract import geo_world  # noqa: F401 (fixture)
 from infostrada.geo.tests.test_extract_web import body
+from infostrada.geo.tests.test_portal import P1, geo, parcel_url  # noqa: F401 (fixture)
 from infostrada.tenancy.models import Unit
 from infostrada.testing import UnitFactory
 
@@ -98,3 +99,17 @@ def test_the_service_refuses_a_unit_that_is_not_a_gmina(ezd, geo_world):
             source_id="x-1",
         )
     assert not IncomingItem.objects.for_unit(powiat).exists()
+
+
+def test_the_parcel_page_and_the_viewer_link_the_extract_form(client, geo):
+    """The form was linked from nowhere: now from the parcel page and the viewer."""
+    form = "/lubicz/geoportal/wypis/?dzialki=041504_2.0001.123%2F4"
+    page = client.get(parcel_url("lubicz", P1)).content.decode()
+    assert f'href="{form}"' in page
+    viewer = client.get("/lubicz/geoportal/").content.decode()
+    assert 'id="extract-link"' in viewer and 'href="/lubicz/geoportal/wypis/"' in viewer
+    selected = client.get("/lubicz/geoportal/", {"parcel": P1}).content.decode()
+    assert f'href="{form}" id="extract-link"' in selected
+    # a powiat issues none: no link, and the script is told so
+    powiat = client.get("/powiat-torunski/geoportal/").content.decode()
+    assert 'id="extract-link"' not in powiat and '"extractUrl": null' in powiat

@@ -277,7 +277,10 @@ def test_self_intersecting_and_huge_zones_are_repaired_or_skipped_and_reported(g
     problems = {(p.fid, p.code): p for p in report.problems}
     assert set(problems) == {("1POG-4SN", "outside_poland"), ("1POG-5SK", "geometry_repaired")}
     assert "far too large" in problems[("1POG-4SN", "outside_poland")].message
-    assert "Self-intersection" in problems[("1POG-5SK", "geometry_repaired")].message
+    assert (
+        "self-intersection (the outline crosses itself)"
+        in problems[("1POG-5SK", "geometry_repaired")].message
+    )
     assert problems[("1POG-5SK", "geometry_repaired")].severity == "repaired"
     counts = report.sections["zones"]
     assert (counts.read, counts.created, counts.skipped) == (5, 4, 1)

@@ -178,7 +178,10 @@ def test_features_with_problems_are_skipped_or_repaired_and_reported(gis, lubicz
         ("041504_2.0012.202", "geometry_missing"),
         ("041504_2.0012.203", "area_malformed"),
     }
-    assert "Self-intersection" in problems[("041504_2.0012.200", "geometry_repaired")].message
+    assert (
+        "self-intersection (the outline crosses itself)"
+        in problems[("041504_2.0012.200", "geometry_repaired")].message
+    )
     assert "far too large" in problems[("041504_2.0012.201", "outside_poland")].message
     assert "Gmina Lubicz" in problems[("041508_2.0001.5", "other_unit")].message
     parcels = report.sections["parcels"]

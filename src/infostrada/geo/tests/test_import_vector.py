@@ -280,7 +280,10 @@ def test_self_intersecting_and_huge_features_are_repaired_or_skipped(gis, lubicz
     )
     problems = {(p.fid, p.code): p for p in report.problems}
     assert set(problems) == {("bow", "geometry_repaired"), ("huge", "outside_poland")}
-    assert "Self-intersection" in problems[("bow", "geometry_repaired")].message
+    assert (
+        "self-intersection (the outline crosses itself)"
+        in problems[("bow", "geometry_repaired")].message
+    )
     assert "far too large" in problems[("huge", "outside_poland")].message
     stored = features(lubicz, "p")
     assert sorted(stored) == ["bow", "ok"]

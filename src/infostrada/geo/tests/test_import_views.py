@@ -103,3 +103,46 @@ def test_the_command_prints_the_report(lubicz, tmp_path):
     bad.write_bytes(b"<not-closed>")
     with pytest.raises(CommandError, match="not well-formed"):
         call_command("geo_import", str(bad), "--unit", "lubicz", "--kind", "egib")
+
+
+def test_an_operator_deletes_a_layer_after_confirming_and_it_is_audited(gis_client, lubicz):
+    gis_client.post(url(lubicz), {"kind": "egib", "file": upload("dzialki.gml", EgibFile().xml())})
+    page = gis_client.get(url(lubicz)).content.decode()
+    delete = reverse(
+        "geo_import:delete_layer", kwargs={"unit_slug": lubicz.slug, "layer_slug": "dzialki"}
+    )
+    assert f'href="{delete}"' in page
+    asked = gis_client.get(delete)
+    assert asked.status_code == 200
+    assert "usunięte 4 działki ewidencyjne" in asked.content.decode()  # the official reads Polish
+    # a wrong confirmation changes nothing
+    assert gis_client.post(delete, {"confirm": "x"}).status_code == 400
+    assert Parcel.objects.for_unit(lubicz).count() == 4
+    done = gis_client.post(delete, {"confirm": "dzialki"})
+    assert done.status_code == 302
+    assert not Parcel.objects.for_unit(lubicz).exists()
+    assert not Feature.objects.for_unit(lubicz).filter(layer__slug="dzialki").exists()
+    event = AuditEvent.objects.for_unit(lubicz).get(action="geo.layer.deleted")
+    assert event.changes["features"] == 4 and event.changes["parcels"] == 4
+    assert gis_client.get(delete).status_code == 404
+
+
+def test_only_a_gis_operator_of_the_unit_deletes_a_layer(client, lubicz, nieszawka):
+    client.force_login(official(nieszawka, Role.GIS_OPERATOR, username="nieszawka.gis"))
+    delete = reverse(
+        "geo_import:delete_layer", kwargs={"unit_slug": lubicz.slug, "layer_slug": "dzialki"}
+    )
+    assert client.post(delete, {"confirm": "dzialki"}).status_code in (403, 404)
+
+
+def test_deleting_a_plan_layer_takes_its_plans_and_zones(gis_client, lubicz):
+    gis_client.post(url(lubicz), {"kind": "app", "file": upload("pog.gml", app_general_plan())})
+    plan = Plan.objects.for_unit(lubicz).get()
+    slug = plan.layer.slug
+    delete = reverse(
+        "geo_import:delete_layer", kwargs={"unit_slug": lubicz.slug, "layer_slug": slug}
+    )
+    assert plan.title in gis_client.get(delete).content.decode()
+    assert gis_client.post(delete, {"confirm": slug}).status_code == 302
+    assert not Plan.objects.for_unit(lubicz).exists()
+    assert not Feature.objects.for_unit(lubicz).filter(layer__slug=slug).exists()

@@ -5,13 +5,16 @@ installation without internet access): the map must still load with the
 platform's own layers, and nothing may come from another host.
 """
 
+# ruff: noqa: F811 (pytest fixtures imported from other test modules)
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from infostrada.geo.tests.test_portal import P1, geo, parcel_url  # noqa: F401 (fixture)
+from infostrada.documents.tests.conftest import ezd  # noqa: F401 (fixture)
+from infostrada.geo.tests.test_portal import P1, P2, geo, parcel_url  # noqa: F401 (fixture)
 from infostrada.testing_browser import serious_violations
 
 pytestmark = [
@@ -151,5 +154,63 @@ def test_without_javascript_the_page_offers_search_layers_and_print(browser, liv
         page.click("#parcel-search button")
         page.locator("#search-results a[href*='/dzialki/']", has_text=P1).click()
         assert P1 in page.locator("main h1").inner_text()
+    finally:
+        context.close()
+
+
+def test_the_permalink_and_the_extract_link_follow_the_selected_parcel(offline, live_server):
+    """A permalink kept ``parcel=`` of a parcel no longer selected (stale)."""
+    page = offline
+    page.goto(f"{live_server.url}/lubicz/geoportal/?parcel={P1}")
+    page.wait_for_selector("#map.leaflet-container")
+    link = page.locator("#extract-link")
+    assert P1 in link.inner_text()
+    assert _query_of(link.get_attribute("href"))["dzialki"] == [P1]
+    page.wait_for_function("location.search.includes('parcel=')")
+    # a search with several results clears the selection: no parcel= any more
+    page.fill("#parcel-q", "Grabowiec")
+    page.press("#parcel-q", "Enter")
+    page.locator("#search-results li").nth(1).wait_for()
+    page.wait_for_function("!new URLSearchParams(location.search).has('parcel')")
+    assert "parcel=" not in (page.get_attribute("#permalink", "href") or "")
+    assert link.get_attribute("href").endswith("/lubicz/geoportal/wypis/")
+    # choosing another parcel selects it
+    page.locator("#search-results li", has_text=P2).locator("button").click()
+    page.wait_for_function(
+        "(p) => new URLSearchParams(location.search).get('parcel') === p", arg=P2
+    )
+    assert _query_of(link.get_attribute("href"))["dzialki"] == [P2]
+
+
+def _query_of(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+WIDTH = "document.documentElement.scrollWidth"
+
+
+def test_on_a_phone_the_map_comes_first_and_nothing_overflows(browser, live_server, ezd):
+    """At 375 px the map started 4,800 px down the page (in the demo), under the whole panel."""
+    context = browser.new_context(viewport={"width": 375, "height": 667}, locale="pl-PL")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/lubicz/geoportal/")
+        page.wait_for_selector("#map.leaflet-container")
+        top = page.evaluate("document.getElementById('map').getBoundingClientRect().top + scrollY")
+        panel = page.evaluate(
+            "document.querySelector('.geo-panel').getBoundingClientRect().top + scrollY"
+        )
+        assert top < panel and top < 600, (top, panel)
+        assert page.evaluate(WIDTH) <= 375
+        # the extract form, empty and with the fee laid out
+        page.goto(f"{live_server.url}/lubicz/geoportal/wypis/?dzialki={P1}")
+        assert page.locator("textarea[name=parcels]").input_value() == P1
+        assert page.evaluate(WIDTH) <= 375, page.evaluate(WIDTH)
+        page.fill("input[name=first_name]", "Anna")
+        page.fill("input[name=last_name]", "Nowak")
+        page.fill("input[name=email]", "anna.nowak@example.invalid")
+        page.click("button[value=preview]")
+        page.locator("#fee-heading").wait_for()
+        assert page.evaluate(WIDTH) <= 375, page.evaluate(WIDTH)
     finally:
         context.close()

@@ -38,6 +38,11 @@ class Command(BaseCommand):
         parser.add_argument("--id-field", default="", help="the field with the identifiers")
         parser.add_argument("--source-layer", default="", help="vector: the layer in the file")
         parser.add_argument("--target", default="layer", choices=["layer", "parcels"])
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="vector: remove the layer's features that are not in the file",
+        )
         parser.add_argument("--zones", type=Path, help="app: the plan's zone layer")
         parser.add_argument("--zone-symbol-field", default="symbol")
         parser.add_argument("--zone-designation-field", default="przeznaczenie")
@@ -72,6 +77,7 @@ class Command(BaseCommand):
                         layer_title=options["title"],
                         id_field=options["id_field"],
                         source_layer=options["source_layer"],
+                        replace=options["replace"],
                         **common,
                     )
         except ImportRefused as exc:

@@ -114,6 +114,21 @@
   }
 
   var highlight = L.layerGroup().addTo(map);
+  // The selected parcel: the one outlined on the map (from ?parcel=, or chosen among
+  // the search results). The permalink and the zoning-extract link follow it, so a
+  // permalink never carries a parcel that is no longer selected.
+  var selected = config.highlight ? config.highlight.identifier : null;
+  var extractLink = document.getElementById("extract-link");
+  function select(identifier) {
+    selected = identifier || null;
+    if (extractLink && config.extractUrl) {
+      extractLink.href = selected
+        ? config.extractUrl + "?" + new URLSearchParams({ dzialki: selected }).toString()
+        : config.extractUrl;
+      extractLink.textContent = selected ? fmt(t.extractFor, { id: selected }) : t.extractAny;
+    }
+    updateLinks();
+  }
   function showGeometry(geometry) {
     if (geometry) {
       L.geoJSON(geometry, {
@@ -154,8 +169,8 @@
     if (baseKey !== (config.baseMaps.length ? config.baseMaps[0].key : "none")) {
       params.set("base", baseKey);
     }
-    if (config.highlight) {
-      params.set("parcel", config.highlight.identifier);
+    if (selected) {
+      params.set("parcel", selected);
     }
     var url = window.location.pathname + "?" + params.toString();
     window.history.replaceState(null, "", url);
@@ -212,6 +227,8 @@
   function showResults(data) {
     results.textContent = "";
     highlight.clearLayers();
+    // one parcel found is selected; several or none clear the selection
+    select(data.results && data.results.length === 1 ? data.results[0].identifier : null);
     if (data.problem) {
       results.appendChild(el("p", { class: "notice" }, data.problem));
     }
@@ -237,6 +254,7 @@
       show.addEventListener("click", function () {
         highlight.clearLayers();
         showGeometry(hit.geometry);
+        select(hit.identifier);
         map.fitBounds(hit.bounds, { maxZoom: 18 });
       });
       item.appendChild(document.createTextNode(" "));
