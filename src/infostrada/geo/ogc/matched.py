@@ -35,7 +35,7 @@ from django.db import connection
 
 from infostrada.geo.ogc.axes import Area
 from infostrada.geo.ogc.catalog import Collection
-from infostrada.geo.query import Box, box_first
+from infostrada.geo.query import Box
 
 RIM_BATCH = 1000
 
@@ -133,13 +133,16 @@ def _box_params(box: Box) -> list[float]:
     return [minx, miny, maxx, maxy]
 
 
-def _tables(by_box: bool) -> str:
-    """The features (with their R*Tree row on SQLite), led by the index or by the layer."""
+def _tables() -> str:
+    """The features, on SQLite led by their R*Tree rows (the planner keeps a CROSS JOIN's order).
+
+    A count always lets the box lead: unlike a page in id order (``query.box_first``)
+    it must read every match anyway, and led by the layer it read all of the
+    layer's features (160 ms against 15 ms for a quarter of Toruń's 20,308 parcels).
+    """
     if connection.vendor != "sqlite":
         return "geo_feature f"
-    if by_box:
-        return "geo_feature_rtree r CROSS JOIN geo_feature f ON f.id = r.id"
-    return "geo_feature f CROSS JOIN geo_feature_rtree r ON f.id = r.id"
+    return "geo_feature_rtree r CROSS JOIN geo_feature f ON f.id = r.id"
 
 
 def count_matched(
@@ -172,7 +175,7 @@ def count_matched(
         and extent[3] <= inner[3]
     ):
         return layer.feature_count  # the area holds the whole layer
-    tables = _tables(box_first([layer], area.box))
+    tables = _tables()
     count = 0
     rim_sql = f"SELECT f.geom FROM {tables} WHERE {_box_sql(False)}"  # noqa: S608
     rim_params: list[Any] = _box_params(area.box)
