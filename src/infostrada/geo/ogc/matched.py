@@ -23,14 +23,23 @@ Cost: the bbox count is one index range scan (R*Tree / GiST) over the
 boxes in the area, joined to the features for their layer, plus the rim; a
 filter on attributes also reads each candidate's JSON. A count over a whole
 collection with an attribute filter reads the whole layer once, in SQL.
+Measured on SQLite with 200,000 synthetic parcels (``seed-demo --scale 20``):
+a bbox of 1/100 of the layer's extent (2,406 matches) 15 ms, a quarter of it
+(46,999) 186 ms, the quarter with ``land_use=B`` 302 ms, ``land_use=B`` over
+the whole layer (131,433) 0.8 s — linear in what matches, so about five
+times that for a quarter of 1,000,000 parcels. Counts are therefore cached
+per selection and layer version (``count_matched``): the pages after the
+first cost nothing more.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import shapely
+from django.core.cache import cache
 from django.db import connection
 
 from infostrada.geo.ogc.axes import Area
@@ -38,6 +47,7 @@ from infostrada.geo.ogc.catalog import Collection
 from infostrada.geo.query import Box
 
 RIM_BATCH = 1000
+CACHE_SECONDS = 3600  # the key holds the layer's version: a change is never counted stale
 
 
 def inscribed_box(area: Area) -> Box | None:
@@ -146,9 +156,28 @@ def _tables() -> str:
 
 
 def count_matched(
-    collection: Collection, area: Area | None, filters: Mapping[str, str]
+    collection: Collection, area: Area | None, filters: Mapping[str, str], *, selection: str
 ) -> int | None:
-    """The number of features matching (None: not countable in SQL; the list then omits it)."""
+    """The number of features matching (None: not countable in SQL; the list then omits it).
+
+    ``selection`` names the selection (the request's bbox, bbox-crs and
+    filters): a count is cached under it and the layer's version, so a client
+    paging through a selection pays for the count once, not on every page.
+    """
+    if area is None and not filters:
+        return collection.layer.feature_count
+    key = (
+        "ogc:matched:"
+        + hashlib.blake2b(f"{collection.version}|{selection}".encode(), digest_size=16).hexdigest()
+    )
+    found = cache.get(key)
+    if found is None:
+        found = _count(collection, area, filters)
+        cache.set(key, -1 if found is None else found, CACHE_SECONDS)
+    return None if found == -1 else found
+
+
+def _count(collection: Collection, area: Area | None, filters: Mapping[str, str]) -> int | None:
     layer = collection.layer
     extent = layer.extent
     conditions = _json_conditions(filters) if filters else ("", [])
