@@ -307,7 +307,10 @@ def items(request: OgcRequest, collection_id: str) -> OgcResponse:
     elif not more and not offset and not cursor:
         matched = len(rows)  # the whole selection is on this page
     else:
-        matched = count_matched(collection, area, filters)
+        selection = json.dumps(
+            [request.get("bbox"), request.get("bbox-crs"), sorted(filters.items())]
+        )
+        matched = count_matched(collection, area, filters, selection=selection)
     body = "".join(
         [
             '{"type":"FeatureCollection","features":[',

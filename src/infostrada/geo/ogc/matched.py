@@ -23,21 +23,31 @@ Cost: the bbox count is one index range scan (R*Tree / GiST) over the
 boxes in the area, joined to the features for their layer, plus the rim; a
 filter on attributes also reads each candidate's JSON. A count over a whole
 collection with an attribute filter reads the whole layer once, in SQL.
+Measured on SQLite with 200,000 synthetic parcels (``seed-demo --scale 20``):
+a bbox of 1/100 of the layer's extent (2,406 matches) 15 ms, a quarter of it
+(46,999) 186 ms, the quarter with ``land_use=B`` 302 ms, ``land_use=B`` over
+the whole layer (131,433) 0.8 s — linear in what matches, so about five
+times that for a quarter of 1,000,000 parcels. Counts are therefore cached
+per selection and layer version (``count_matched``): the pages after the
+first cost nothing more.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import shapely
+from django.core.cache import cache
 from django.db import connection
 
 from infostrada.geo.ogc.axes import Area
 from infostrada.geo.ogc.catalog import Collection
-from infostrada.geo.query import Box, box_first
+from infostrada.geo.query import Box
 
 RIM_BATCH = 1000
+CACHE_SECONDS = 3600  # the key holds the layer's version: a change is never counted stale
 
 
 def inscribed_box(area: Area) -> Box | None:
@@ -133,19 +143,41 @@ def _box_params(box: Box) -> list[float]:
     return [minx, miny, maxx, maxy]
 
 
-def _tables(by_box: bool) -> str:
-    """The features (with their R*Tree row on SQLite), led by the index or by the layer."""
+def _tables() -> str:
+    """The features, on SQLite led by their R*Tree rows (the planner keeps a CROSS JOIN's order).
+
+    A count always lets the box lead: unlike a page in id order (``query.box_first``)
+    it must read every match anyway, and led by the layer it read all of the
+    layer's features (160 ms against 15 ms for a quarter of Toruń's 20,308 parcels).
+    """
     if connection.vendor != "sqlite":
         return "geo_feature f"
-    if by_box:
-        return "geo_feature_rtree r CROSS JOIN geo_feature f ON f.id = r.id"
-    return "geo_feature f CROSS JOIN geo_feature_rtree r ON f.id = r.id"
+    return "geo_feature_rtree r CROSS JOIN geo_feature f ON f.id = r.id"
 
 
 def count_matched(
-    collection: Collection, area: Area | None, filters: Mapping[str, str]
+    collection: Collection, area: Area | None, filters: Mapping[str, str], *, selection: str
 ) -> int | None:
-    """The number of features matching (None: not countable in SQL; the list then omits it)."""
+    """The number of features matching (None: not countable in SQL; the list then omits it).
+
+    ``selection`` names the selection (the request's bbox, bbox-crs and
+    filters): a count is cached under it and the layer's version, so a client
+    paging through a selection pays for the count once, not on every page.
+    """
+    if area is None and not filters:
+        return collection.layer.feature_count
+    key = (
+        "ogc:matched:"
+        + hashlib.blake2b(f"{collection.version}|{selection}".encode(), digest_size=16).hexdigest()
+    )
+    found = cache.get(key)
+    if found is None:
+        found = _count(collection, area, filters)
+        cache.set(key, -1 if found is None else found, CACHE_SECONDS)
+    return None if found == -1 else found
+
+
+def _count(collection: Collection, area: Area | None, filters: Mapping[str, str]) -> int | None:
     layer = collection.layer
     extent = layer.extent
     conditions = _json_conditions(filters) if filters else ("", [])
@@ -172,7 +204,7 @@ def count_matched(
         and extent[3] <= inner[3]
     ):
         return layer.feature_count  # the area holds the whole layer
-    tables = _tables(box_first([layer], area.box))
+    tables = _tables()
     count = 0
     rim_sql = f"SELECT f.geom FROM {tables} WHERE {_box_sql(False)}"  # noqa: S608
     rim_params: list[Any] = _box_params(area.box)

@@ -325,11 +325,17 @@ def test_item_lists_say_how_many_features_match(client, parcels, django_assert_m
     # d7, d11, d13 of the six squares in the box have symbol 2U
     assert get_json(client, url, bbox=bbox, symbol="2U", limit=1)["numberMatched"] == 3
     assert get_json(client, url, bbox=bbox, offset=5, limit=1)["numberMatched"] == 6
+    # counts are cached per selection, never past a change of the layer
+    with transaction.atomic():
+        services.store_features(
+            parcels, [("nowa", {"symbol": "2U", "n": 99}, Point(X0 + 45, Y0 + 25))]
+        )
+    assert get_json(client, url, bbox=bbox, symbol="2U", limit=1)["numberMatched"] == 4
     # a box far from the region matches nothing
     assert get_json(client, url, bbox="-10,-10,-9,-9")["numberMatched"] == 0
-    # a box holding the whole layer, in EPSG:2180, counts it
+    # a box holding the whole layer, in EPSG:2180, counts it (25 squares and the point)
     whole = {"bbox": f"{Y0 - 10},{X0 - 10},{Y0 + 500},{X0 + 500}", "bbox-crs": "EPSG:2180"}
-    assert get_json(client, url, limit=2, **whole)["numberMatched"] == 25
+    assert get_json(client, url, limit=2, **whole)["numberMatched"] == 26
 
 
 def test_number_matched_agrees_with_the_pages_for_every_kind_of_value(client, lubicz):

@@ -145,14 +145,15 @@ def test_small_zoom_tiles_are_generalised_to_the_pixel_and_stay_valid(client, lu
     assert {f"d{k}" for k in range(25)} <= fids
 
 
-def test_a_dense_tile_keeps_its_largest_features_within_the_byte_budget():
+@pytest.mark.parametrize("count", [400, 3000])  # 3000: weighed by a sample first
+def test_a_dense_tile_keeps_its_largest_features_within_the_byte_budget(count):
     squares = [
         mvt.TileFeature(
             k, box(k, k, k + 1 + k % 50, k + 1 + k % 50), {"fid": f"f{k}", "pad": "x" * 40}
         )
-        for k in range(400)
+        for k in range(count)
     ]
-    sizes = np.array([1.0 + k % 50 for k in range(400)])
+    sizes = np.array([1.0 + k % 50 for k in range(count)])
     whole = mvt.encode("t", squares, 4096)
     body = tiles._encode_within_budget("t", squares, sizes, budget=len(whole) // 3)
     assert len(body) <= len(whole) // 3
