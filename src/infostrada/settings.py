@@ -270,8 +270,13 @@ SEAL_PASSWORD = declare(
     str,
     "",
     "Password that protects the units' electronic seals (PKCS#12) in the database. "
-    "If empty, it is derived from the secret key, so changing the secret key makes "
-    "stored seals unreadable: set it in production.",
+    "If empty, it is read from `<DATA_DIR>/seal_password` when that file exists "
+    "(`infostrada restore` writes it), else derived from the secret key, so changing "
+    "the secret key makes stored seals unreadable: set it in production.",
+) or (
+    (DATA_DIR / "seal_password").read_text().strip()
+    if (DATA_DIR / "seal_password").exists()
+    else ""
 )
 DOCUMENTS_MAX_UPLOAD_BYTES = (
     1024
