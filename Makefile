@@ -31,8 +31,9 @@ test-pg: install
 	INFOSTRADA_DATABASE_URL=$${INFOSTRADA_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/infostrada} \
 		$(BIN)/pytest -m "not browser and not served" $(PYTEST_ARGS)
 
-# Tests that start `infostrada serve` itself (a worker killed mid-burst, memory
-# under a huge upload): real processes, tens of seconds, so a step of their own.
+# Tests that run `infostrada` in processes of their own (serve: a worker killed
+# mid-burst, memory under a huge upload; backup then restore): minutes, so a
+# step of their own. The database is the suite's (INFOSTRADA_DATABASE_URL).
 test-served: install
 	$(BIN)/pytest -m served -p no:xdist -s $(PYTEST_ARGS)
 

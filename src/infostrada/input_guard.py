@@ -1,4 +1,7 @@
-"""Refuse NUL characters at the edge, before any view or query sees them.
+"""Guards at the edge, before any view reads the request: NUL characters, body size.
+
+NUL characters
+--------------
 
 PostgreSQL text cannot hold U+0000 and fails the whole statement, so a
 ``?q=%00`` or a JSON string with ``\\u0000`` would otherwise surface as a
@@ -16,7 +19,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 NUL = "\x00"
@@ -66,3 +72,87 @@ class RejectNulMiddleware:
 
             return problem(400, _("Malformed request"), detail, kind="malformed")
         return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
+
+
+class _BoundedStream:
+    """The request body stream, refusing to give out more than ``limit`` bytes.
+
+    Django reads at most ``CONTENT_LENGTH`` bytes, and a body without one (chunked)
+    as empty; this counts what is really read, so that no server or future
+    interface can feed a worker more than the limit whatever the headers say.
+    """
+
+    def __init__(self, stream: Any, limit: int) -> None:
+        self.stream = stream
+        self.left = limit
+
+    def _take(self, data: bytes) -> bytes:
+        self.left -= len(data)
+        if self.left < 0:
+            raise RequestDataTooBig(
+                "Request body exceeded settings.REQUEST_MAX_BYTES while being read."
+            )
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0 or size > self.left + 1:
+            size = self.left + 1  # one byte over the limit is enough to know
+        return self._take(self.stream.read(size))
+
+    def readline(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0 or size > self.left + 1:
+            size = self.left + 1
+        return self._take(self.stream.readline(size))
+
+    def __iter__(self) -> Any:
+        return iter(self.readline, b"")
+
+    def close(self) -> None:
+        close = getattr(self.stream, "close", None)
+        if close is not None:
+            close()
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body over ``REQUEST_MAX_BYTES`` before any of it is read.
+
+    Django's own limits count form fields (``DATA_UPLOAD_MAX_MEMORY_SIZE``) and
+    the number of files, not the size of the files: twelve files of 24 MiB each
+    reached the EZD's checks, which read every file. The declared length is
+    checked first (413 at once, the body is never read: the worker's memory
+    does not grow); the bytes actually read are counted as well. The API answers
+    RFC 9457 problem+json, pages a short page in the site's language.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.REQUEST_MAX_BYTES
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0  # Django reads such a body as empty
+        if declared > limit:
+            return self.refuse(request, limit)
+        stream = getattr(request, "_stream", None)
+        if stream is not None:
+            request._stream = _BoundedStream(stream, limit)
+        return self.get_response(request)
+
+    def refuse(self, request: HttpRequest, limit: int) -> HttpResponse:
+        megabytes = limit // (1024 * 1024)
+        detail = _(
+            "The request is larger than %(megabytes)d MiB, the most this server accepts "
+            "at once. Send fewer or smaller files."
+        ) % {"megabytes": megabytes}
+        if request.path.startswith("/api/"):
+            from infostrada.api import problem
+
+            return problem(413, _("Request too large"), detail, kind="too-large", limit_bytes=limit)
+        return render(
+            request,
+            "infostrada/request_too_large.html",
+            {"detail": detail},
+            status=413,
+        )

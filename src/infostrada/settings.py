@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "infostrada.audit.middleware.RequestIdMiddleware",
     "infostrada.portal.middleware.PolishFirstLocaleMiddleware",
+    "infostrada.input_guard.RequestSizeLimitMiddleware",
     "infostrada.input_guard.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -317,8 +318,13 @@ SEAL_PASSWORD = declare(
     str,
     "",
     "Password that protects the units' electronic seals (PKCS#12) in the database. "
-    "If empty, it is derived from the secret key, so changing the secret key makes "
-    "stored seals unreadable: set it in production.",
+    "If empty, it is read from `<DATA_DIR>/seal_password` when that file exists "
+    "(`infostrada restore` writes it), else derived from the secret key, so changing "
+    "the secret key makes stored seals unreadable: set it in production.",
+) or (
+    (DATA_DIR / "seal_password").read_text().strip()
+    if (DATA_DIR / "seal_password").exists()
+    else ""
 )
 AUDIT_SIGNING_KEY_FILE = declare(
     "AUDIT_SIGNING_KEY_FILE",
@@ -339,6 +345,35 @@ DOCUMENTS_MAX_UPLOAD_BYTES = (
         "Largest file accepted into the EZD (scans, attachments, submissions), in MiB.",
     )
 )
+
+# Per-request limits (issue 8): the whole body, then Django's own limits on
+# what it keeps in memory. Files larger than FILE_UPLOAD_MAX_MEMORY_SIZE are
+# streamed to a temporary file in UPLOAD_TEMP_DIR, under the data directory
+# rather than /tmp (often a tmpfs, i.e. memory again).
+REQUEST_MAX_BYTES = (
+    1024
+    * 1024
+    * declare(
+        "MAX_REQUEST_MB",
+        int,
+        100,
+        "Largest request body accepted, in MiB: all files and fields of one request "
+        "together. A larger request is refused with 413 before its body is read.",
+    )
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields other than files (Django's default)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = Path(
+    declare(
+        "UPLOAD_TEMP_DIR",
+        str,
+        str(DATA_DIR / "tmp"),
+        "Directory for uploaded files while a request is handled (files over 1 MiB "
+        "are streamed there, not kept in memory).",
+        doc_default="`<DATA_DIR>/tmp`",
+    )
+)
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
 
 _GEO_BASE_MAPS = declare(
     "GEO_BASE_MAPS",

@@ -38,14 +38,18 @@ from infostrada.tenancy.models import Unit
 
 
 def _password() -> bytes:
-    configured = getattr(settings, "SEAL_PASSWORD", "")
+    return seal_password_for(settings.SECRET_KEY, getattr(settings, "SEAL_PASSWORD", ""))
+
+
+def seal_password_for(secret_key: str, configured: str) -> bytes:
+    """The password of the stored seals, given the installation's secrets.
+
+    Public so that ``infostrada restore`` can check, before it writes anything,
+    that the secrets it has open the seals of the backup.
+    """
     if configured:
         return configured.encode()
-    return (
-        hmac.new(settings.SECRET_KEY.encode(), b"infostrada seal", hashlib.sha256)
-        .hexdigest()
-        .encode()
-    )
+    return hmac.new(secret_key.encode(), b"infostrada seal", hashlib.sha256).hexdigest().encode()
 
 
 def install_seal(

@@ -2,7 +2,8 @@
 
 These tests start the real server (granian, two workers, a fresh SQLite data
 directory) and talk HTTP to it, because what they check lives below Django:
-a worker killed with SIGKILL, and how much a worker holds of a request body.
+a worker killed with SIGKILL, and how much memory a worker spends on a huge
+request body.
 They take tens of seconds, so they carry the ``served`` marker and run as
 their own step of ``.ci/run`` (``make test-served``), not in ``make test``.
 """
@@ -12,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import select
 import signal
+import socket
 import sqlite3
 import threading
 import time
@@ -22,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from infostrada.documents.tests.conftest import pdf_bytes
-from infostrada.testing_served import Served, served_platform
+from infostrada.testing_served import Served, served_platform, vm_kib
 
 pytestmark = pytest.mark.served
 
@@ -138,3 +141,73 @@ def test_a_killed_worker_is_respawned_and_committed_writes_stay(tmp_path: Path) 
             f"worker ({sorted(set(failed))[:3]}); /healthz answered {answered:.2f} s after "
             f"kill -9; {len(stored)} items in the database, all 2xx intact"
         )
+
+
+MiB = 1024 * 1024
+GROWTH_BOUND_KIB = 32 * 1024  # the worker's peak memory may grow by at most 32 MiB
+
+
+def test_twelve_files_of_24_mib_are_refused_before_the_worker_grows(tmp_path: Path) -> None:
+    """A 288 MiB upload is answered 413 while the worker's peak RSS stays within the bound."""
+    head = (
+        b'--zz\r\nContent-Disposition: form-data; name="data"\r\n\r\n'
+        + json.dumps(letter(1)).encode()
+        + b"\r\n"
+    )
+    file_head = (
+        '--zz\r\nContent-Disposition: form-data; name="files"; filename="skan{n}.pdf"\r\n'
+        "Content-Type: application/pdf\r\n\r\n"
+    )
+    block = b"0" * MiB
+    total = len(head) + len(b"--zz--\r\n")
+    total += sum(len(file_head.format(n=n)) + 24 * MiB + 2 for n in range(12))
+    with served_platform(tmp_path / "data", workers=1) as served:
+        (worker,) = served.workers()
+        served.healthy()
+        before = vm_kib(worker, "VmHWM")
+        sock = socket.create_connection(("127.0.0.1", served.port), timeout=30)
+        sock.sendall(
+            (
+                "POST /api/v1/units/lubicz/incoming-items HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                f"Authorization: Bearer {served.token}\r\n"
+                "Content-Type: multipart/form-data; boundary=zz\r\n"
+                f"Content-Length: {total}\r\n\r\n"
+            ).encode()
+            + head
+        )
+        sent, answer = 0, b""
+        try:  # stream the files as a client does, stopping once the server answers
+            for n in range(12):
+                sock.sendall(file_head.format(n=n).encode())
+                for _ in range(24):
+                    if select.select([sock], [], [], 0)[0]:
+                        raise StopIteration
+                    sock.sendall(block)
+                    sent += MiB
+                sock.sendall(b"\r\n")
+        except (StopIteration, OSError):
+            pass
+        sock.settimeout(30)
+        try:
+            while b"\r\n\r\n" not in answer:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                answer += chunk
+        except OSError:
+            pass
+        sock.close()
+        after = vm_kib(worker, "VmHWM")
+        status_line = answer.split(b"\r\n", 1)[0]
+        assert status_line.startswith(b"HTTP/1.1 413"), answer[:300]
+        assert b"application/problem+json" in answer.lower()
+        growth = after - before
+        print(
+            f"\n12 x 24 MiB ({total / MiB:.0f} MiB declared): 413 after {sent / MiB:.0f} MiB "
+            f"sent; worker peak RSS {before / 1024:.0f} -> {after / 1024:.0f} MiB "
+            f"(+{growth / 1024:.1f} MiB, bound {GROWTH_BOUND_KIB / 1024:.0f} MiB)"
+        )
+        assert growth < GROWTH_BOUND_KIB
+        db = sqlite3.connect(served.data_dir / "infostrada.sqlite3")
+        assert db.execute("SELECT count(*) FROM documents_incomingitem").fetchone() == (0,)
+        db.close()
