@@ -20,7 +20,7 @@ def name_the_intake(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("documents", "0004_search_prefixes_no_pending_list"),
+        ("documents", "0005_distribution_list"),
         ("tenancy", "0002_unit_validators"),
     ]
 
