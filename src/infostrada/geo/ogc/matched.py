@@ -27,7 +27,10 @@ Measured on SQLite with 200,000 synthetic parcels (``seed-demo --scale 20``):
 a bbox of 1/100 of the layer's extent (2,406 matches) 15 ms, a quarter of it
 (46,999) 186 ms, the quarter with ``land_use=B`` 302 ms, ``land_use=B`` over
 the whole layer (131,433) 0.8 s — linear in what matches, so about five
-times that for a quarter of 1,000,000 parcels. Counts are therefore cached
+times that for a quarter of 1,000,000 parcels. PostgreSQL (50,000 synthetic
+parcels, ``--scale 5``): a quarter of the extent (12,522) 77 ms, 1/100 (504)
+12 ms, ``land_use=B`` over the layer 81 ms; the GiST index leads
+(``<@``/``&&`` on the box expression). Counts are therefore cached
 per selection and layer version (``count_matched``): the pages after the
 first cost nothing more.
 """

@@ -171,7 +171,10 @@ def document(request: OgcRequest) -> dict[str, Any]:
                     _param(
                         "datetime",
                         "query",
-                        _("Accepted; the layers have no time dimension"),
+                        _(
+                            "An RFC 3339 date-time or date, or an interval of them (.. for an "
+                            "open end); checked, but the layers have no time dimension"
+                        ),
                         {"type": "string"},
                     ),
                 ],
