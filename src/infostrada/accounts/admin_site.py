@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -28,6 +29,8 @@ class SecondFactorAdminSite(OTPAdminSite):
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         user = request.user
+        if user.is_authenticated and not user.is_staff:  # type: ignore[union-attr]
+            raise PermissionDenied("staff only")
         if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
             return redirect(
                 "accounts:otp_verify"

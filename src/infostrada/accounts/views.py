@@ -157,13 +157,21 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     if not user.email:
         return render(request, "accounts/totp_setup.html", {"no_email": True})
     enrolment = Enrolment.load(request.session, user.pk)
-    form = EnrolmentForm(request.POST if request.method == "POST" else None)
-    if enrolment is None:
+    if request.method == "POST" and request.POST.get("action") == "start":
+        # Only an explicit POST makes a secret and sends the e-mail: a GET (a
+        # link followed, a prefetch, a crawler) changes nothing.
         enrolment, code = Enrolment.start(user.pk)
         enrolment.save(request.session)
         services.send_enrolment_code(user=user, code=code)
-        form = EnrolmentForm()  # a new secret: codes typed for an old one mean nothing
-    elif request.method == "POST" and form.is_valid():
+        return redirect("accounts:totp_setup")
+    if enrolment is None:
+        return render(
+            request,
+            "accounts/totp_setup.html",
+            {"start": True, "email": user.email, "required": required},
+        )
+    form = EnrolmentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         actor = services.actor_for_user(user)
         try:
             device = services.enrol_totp_device(

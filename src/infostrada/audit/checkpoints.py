@@ -15,7 +15,7 @@ cannot see is the window after that checkpoint: entries written since then
 may be altered, cut or dropped consistently without trace, and deleting the
 newest checkpoint files widens the window to the one before. Operators run
 ``infostrada audit-checkpoint`` periodically (docs/audit.md) and keep the
-checkpoint storage write-once or copied elsewhere. See ADR 0013.
+checkpoint storage write-once or copied elsewhere. See ADR 0016.
 """
 
 from __future__ import annotations

@@ -151,6 +151,7 @@ def test_unit_can_make_the_second_factor_mandatory(client, lubicz, mailoutbox):
     client.force_login(referent)
     response = client.get(reverse("portal:workbench_unit", args=["lubicz"]))
     assert response["Location"] == reverse("accounts:totp_setup")
+    client.post(reverse("accounts:totp_setup"), {"action": "start"})
     page = client.get(reverse("accounts:totp_setup"))
     assert "<svg" in page.content.decode()
     secret = re.search(r'class="secret">([A-Z2-7=]+)<', page.content.decode()).group(1)

@@ -20,6 +20,12 @@ def _secret(page) -> str:
     return re.search(r'<code class="secret">([A-Z2-7=]+)</code>', page.content.decode()).group(1)
 
 
+def _start(client):
+    """Ask for the setup (a POST sends the e-mail), then open the page with the QR code."""
+    client.post(SETUP, {"action": "start"})
+    return client.get(SETUP)
+
+
 def _code(secret: str) -> str:
     import base64
 
@@ -51,7 +57,7 @@ def _svg_modules(svg: str) -> set[tuple[int, int]]:
 def test_the_qr_code_scales_and_carries_the_otpauth_uri(client, lubicz, settings):
     user = official(lubicz, Role.CASE_OFFICER)
     client.force_login(user)
-    page = client.get(SETUP)
+    page = _start(client)
     body = page.content.decode()
     svg = re.search(r"<svg[^>]*>.*?</svg>", body, re.S).group(0)
     secret = _secret(page)
@@ -90,7 +96,7 @@ def test_a_password_holder_cannot_enrol_an_app_for_the_official(
     # The password alone opens no session.
     workbench = client.get(reverse("portal:workbench_unit", args=["lubicz"]))
     assert workbench.status_code == 302 and "logowanie" in workbench["Location"]
-    page = client.get(SETUP)
+    page = _start(client)
     secret = _secret(page)
     # The app's code is not enough: the one-time code went to the official's mailbox.
     assert mailoutbox[-1].to == [victim.email]
@@ -107,9 +113,9 @@ def test_each_session_gets_its_own_secret(client, lubicz, mailoutbox):
     victim = official(lubicz, Role.CASE_OFFICER)
     intruder = Client()
     intruder.force_login(victim)
-    intruder_secret = _secret(intruder.get(SETUP))
+    intruder_secret = _secret(_start(intruder))
     client.force_login(victim)
-    own_secret = _secret(client.get(SETUP))
+    own_secret = _secret(_start(client))
     assert own_secret != intruder_secret
     response = client.post(
         SETUP, {"token": _code(own_secret), "email_code": _mailed_code(mailoutbox)}
@@ -135,7 +141,7 @@ def test_the_official_enrols_with_both_codes_after_the_password(client, lubicz, 
     user = official(lubicz, Role.CASE_OFFICER)
     services.set_totp_requirement(actor=services.actor_for_user(admin), unit=lubicz, required=True)
     client.post(reverse("accounts:login"), {"username": user.username, "password": DEMO_PASSWORD})
-    secret = _secret(client.get(SETUP))
+    secret = _secret(_start(client))
     wrong = client.post(SETUP, {"token": "000000", "email_code": _mailed_code(mailoutbox)})
     assert wrong.status_code == 200 and "error-summary" in wrong.content.decode()
     token = _code(secret)
@@ -153,10 +159,12 @@ def test_the_official_enrols_with_both_codes_after_the_password(client, lubicz, 
 def test_wrong_attempts_end_the_enrolment(client, lubicz, mailoutbox):
     user = official(lubicz, Role.CASE_OFFICER)
     client.force_login(user)
-    first = _secret(client.get(SETUP))
+    first = _secret(_start(client))
     for _ in range(5):
         client.post(SETUP, {"token": _code(first), "email_code": "00000000"})
-    second = _secret(client.get(SETUP))
+    again = client.get(SETUP)  # the enrolment is over: only the start button
+    assert "secret" not in again.content.decode()
+    second = _secret(_start(client))
     assert second != first and len(mailoutbox) == 2
     assert not TOTPDevice.objects.filter(user=user).exists()
 
@@ -176,13 +184,22 @@ def test_no_enrolment_over_a_confirmed_device_without_its_code(client, lubicz):
     assert TOTPDevice.objects.filter(user=user).count() == 1
 
 
-def test_an_account_without_e_mail_cannot_enrol(client, lubicz):
+def test_opening_the_page_sends_nothing(client, lubicz, mailoutbox):
+    """A GET (a link followed, a prefetch, a crawler) makes no secret and sends no e-mail."""
+    client.force_login(official(lubicz, Role.CASE_OFFICER))
+    page = client.get(SETUP)
+    assert page.status_code == 200 and "<svg" not in page.content.decode()
+    assert mailoutbox == []
+
+
+def test_an_account_without_e_mail_cannot_enrol(client, lubicz, mailoutbox):
     user = official(lubicz, Role.CASE_OFFICER)
     user.email = ""
     user.save(update_fields=["email"])
     client.force_login(user)
-    page = client.get(SETUP)
+    page = _start(client)
     assert page.status_code == 200 and "<svg" not in page.content.decode()
+    assert mailoutbox == []
 
 
 def _staff(lubicz):
@@ -205,6 +222,12 @@ def test_the_admin_needs_the_second_factor(client, lubicz):
     )
     assert not login.wsgi_request.user.is_authenticated
     assert client.get("/admin/").status_code == 302
+
+
+def test_the_admin_refuses_officials_who_are_not_staff(client, lubicz, mailoutbox):
+    client.force_login(official(lubicz, Role.UNIT_ADMIN))
+    assert client.get("/admin/", follow=True).status_code == 403
+    assert mailoutbox == []
 
 
 def test_the_admin_opens_after_the_second_factor(client, lubicz):

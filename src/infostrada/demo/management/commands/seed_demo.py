@@ -43,7 +43,7 @@ class Command(BaseCommand):
         if n:
             scale.grow(n, units, self.stdout.write)
             geo_demo.grow(n, units, self.stdout.write)
-        # A first signed anchor of the audit log (ADR 0013); operators schedule the rest.
+        # A first signed anchor of the audit log (ADR 0016); operators schedule the rest.
         name, problems = write_checkpoint()
         for problem in problems:
             self.stderr.write(f"audit checkpoint not written: {problem}")
