@@ -13,6 +13,7 @@ register_actions(
         "geo.import.app": pgettext_lazy("audit action", "Zoning plans (APP) imported"),
         "geo.import.vector": pgettext_lazy("audit action", "Spatial data imported"),
         "geo.layer.created": pgettext_lazy("audit action", "Layer created"),
+        "geo.layer.deleted": pgettext_lazy("audit action", "Layer deleted"),
         "geo.zoning_extract.requested": pgettext_lazy("audit action", "Zoning extract requested"),
     }
 )

@@ -214,7 +214,7 @@ def incoming_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     assignments = (
         Assignment.objects.for_unit(unit)
         .filter(item=item)
-        .select_related("department", "assignee", "assigned_by")
+        .select_related("department", "assignee", "assigned_by", "item")
         .order_by("created_at")
     )
     open_assignment = next((a for a in assignments if a.status == "pending"), None)
