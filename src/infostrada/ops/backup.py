@@ -15,12 +15,15 @@ the secrets):
     database; restored with ``pg_restore`` into an empty database);
 ``media/...``
     every stored file (EZD versions, archival packages, audit checkpoints);
-``secrets/secret_key``, ``secrets/seal_password``
+``secrets/secret_key``, ``secrets/seal_password``, ``secrets/audit_signing_key.pem``
     the installation's secret key and, when one is configured, the seal
     password; without them the units' seals (PKCS#12 in the database) cannot
-    be opened. ``--without-secrets`` leaves them out (for a copy kept where the
-    secrets must not go); the restore then needs the original secrets in its
-    environment, and checks them before it writes anything.
+    be opened. The audit log's checkpoint key (ADR 0016), when one exists:
+    without it the restored installation cannot check its own checkpoints
+    and ``audit-verify`` reports them unverifiable. ``--without-secrets``
+    leaves them out (for a copy kept where the secrets must not go); the
+    restore then needs the original secrets in its environment, and checks
+    them before it writes anything.
 
 A restore goes into an empty installation of the same database vendor, then
 verifies itself: every stored version's file against its hash
@@ -179,6 +182,9 @@ def create_backup(path: Path, *, with_secrets: bool = True) -> dict[str, Any]:
                 _add_bytes(archive, "secrets/secret_key", secrets.secret_key.encode())
                 if secrets.seal_password:
                     _add_bytes(archive, "secrets/seal_password", secrets.seal_password.encode())
+                audit_key = Path(settings.AUDIT_SIGNING_KEY_FILE)
+                if audit_key.is_file():
+                    _add_bytes(archive, AUDIT_KEY_MEMBER, audit_key.read_bytes())
     os.replace(partial, path)
     return manifest
 
@@ -278,6 +284,23 @@ def _restore_database(archive: tarfile.TarFile, manifest: dict[str, Any], tmp: P
         raise BackupError(f"pg_restore failed: {done.stderr.strip()}")
 
 
+AUDIT_KEY_MEMBER = "secrets/audit_signing_key.pem"
+
+
+def _audit_key_to_restore(archive: tarfile.TarFile) -> bytes | None:
+    """The backup's checkpoint key; one already in place must be the same (checked first)."""
+    key = _read_member(archive, AUDIT_KEY_MEMBER)
+    if key is None:
+        return None
+    target = Path(settings.AUDIT_SIGNING_KEY_FILE)
+    if target.exists() and target.read_bytes() != key:
+        raise BackupError(
+            f"{target} holds another audit checkpoint key than the backup's; move it away "
+            "(the restored checkpoints are signed with the backup's key). Nothing was changed."
+        )
+    return key
+
+
 def _write_secret(name: str, value: str) -> None:
     path = Path(settings.DATA_DIR) / name
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -303,6 +326,7 @@ def restore_backup(path: Path) -> RestoreReport:
                 f"uses {_vendor()}; restore into the same kind of database."
             )
         secrets = _secrets_for_restore(archive, manifest)
+        audit_key = _audit_key_to_restore(archive) if secrets is not None else None
         _ensure_empty()
         media = Path(settings.MEDIA_ROOT)
         with tempfile.TemporaryDirectory(prefix="infostrada-restore-") as tmp:
@@ -313,6 +337,12 @@ def restore_backup(path: Path) -> RestoreReport:
                     member.name = member.name.removeprefix("media/")
                     archive.extract(member, media, filter="data")
                     files += 1
+    if audit_key is not None:
+        target = Path(settings.AUDIT_SIGNING_KEY_FILE)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(audit_key)
     if secrets is not None:
         _write_secret("secret_key", secrets.secret_key)
         if secrets.seal_password:

@@ -21,8 +21,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from infostrada.accounts import roles as r
+from infostrada.geo.public import offers_zoning_extract
 from infostrada.tenancy.models import Unit
-from infostrada.tenancy.teryt import Kind
 
 
 def _every_unit(unit: Unit) -> bool:
@@ -30,9 +30,8 @@ def _every_unit(unit: Unit) -> bool:
 
 
 def issues_zoning_extracts(unit: Unit) -> bool:
-    """Only a gmina's organ issues extracts from the zoning plan (art. 30 ust. 1 of the
-    planning act of 27 March 2003); a city with county rights is a gmina too."""
-    return unit.kind in Kind.GMINA_KINDS
+    """Whether the unit issues zoning extracts: the geoportal decides (geo.public)."""
+    return offers_zoning_extract(unit)
 
 
 @dataclass(frozen=True)

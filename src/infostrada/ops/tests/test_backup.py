@@ -81,15 +81,18 @@ def infostrada(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
     )
 
 
-def test_backup_then_restore_into_an_empty_installation(ezd, tmp_path):  # noqa: F811
+def test_backup_then_restore_into_an_empty_installation(ezd, tmp_path, settings):  # noqa: F811
+    settings.AUDIT_SIGNING_KEY_FILE = str(tmp_path / "source" / "audit_signing_key.pem")
     register(ezd, subject="Pismo przed kopią")
     register(ezd, subject="Drugie pismo")
+    call_command("audit_checkpoint")  # the restored audit log must match its signed anchor
     archive = tmp_path / "kopia.tar.gz"
     call_command("backup", str(archive))
     assert archive.stat().st_mode & 0o777 == 0o600
     with tarfile.open(archive) as tar:
         names = tar.getnames()
     assert "manifest.json" in names and "secrets/secret_key" in names
+    assert "secrets/audit_signing_key.pem" in names
     versions = DocumentVersion.objects.for_unit(ezd.unit).count()
     assert sum(n.startswith("media/documents/") for n in names) == versions
 
@@ -100,6 +103,7 @@ def test_backup_then_restore_into_an_empty_installation(ezd, tmp_path):  # noqa:
     for check in ("audit-verify", "check-files"):
         result = infostrada(env, check)
         assert result.returncode == 0, result.stderr
+    assert "consistent with checkpoint" in infostrada(env, "audit-verify").stdout
     sealed = infostrada(env, "shell", "-c", SEAL_A_DOCUMENT)
     assert sealed.returncode == 0, sealed.stderr
     assert "SEALED valid" in sealed.stdout
