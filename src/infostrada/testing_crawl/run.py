@@ -84,6 +84,34 @@ def run(
         )
     priority = set(credentials["units"])
     persons = people(credentials, unit)
+    sessions, seeds = _log_everyone_in(base_url, persons, shared)
+    result.sessions = {role: s for (role, lang), s in sessions.items() if lang == "pl"}
+    print(f"crawling {base_url} as {len(persons)} people in {len(LANGUAGES)} languages", flush=True)
+    crawlers = _phase("before the writes", result, shared, sessions, seeds, priority, threads)
+    if writes:
+        print("scripted writes:", flush=True)
+        _writes(base_url, unit, credentials, sessions, shared)
+        # new sessions: a session remembers the workbench's last unit, and the region
+        # administrator would land there instead of on the list of every unit
+        sessions, seeds = _log_everyone_in(base_url, persons, shared)
+        result.sessions = {role: s for (role, lang), s in sessions.items() if lang == "pl"}
+        crawlers = _phase("after the writes", result, shared, sessions, seeds, priority, threads)
+    for role, views in MUST_BE_LINKED.items():
+        linked = set().union(*(c.linked_views for (r, _l), c in crawlers.items() if r == role))
+        for view in views:
+            if (role, "pl") in sessions and view not in linked:
+                shared.fail(Failure(role, "-", view, None, None, "no page links to it"))
+    result.failures = shared.failures
+    if server_log is not None:
+        result.tracebacks = tracebacks(server_log)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _log_everyone_in(
+    base_url: str, persons: list[Person], shared: Shared
+) -> tuple[dict[tuple[str, str], requests.Session], dict[str, list[str]]]:
+    """A Polish and an English session per person, and where each starts crawling."""
     sessions: dict[tuple[str, str], requests.Session] = {}
     seeds: dict[str, list[str]] = {}
     for person in persons:
@@ -97,24 +125,8 @@ def run(
             shared.fail(Failure(person.role, "-", "/konto/logowanie/", None, None, str(error)))
             continue
         sessions[person.role, "pl"], sessions[person.role, "en"] = session, english
-        result.sessions[person.role] = session
         seeds[person.role] = ["/", *([landed] if landed else []), *_extra_seeds(person)]
-    print(f"crawling {base_url} as {len(persons)} people in {len(LANGUAGES)} languages", flush=True)
-    crawlers = _phase("before the writes", result, shared, sessions, seeds, priority, threads)
-    if writes:
-        print("scripted writes:", flush=True)
-        _writes(base_url, unit, credentials, sessions, shared)
-        crawlers = _phase("after the writes", result, shared, sessions, seeds, priority, threads)
-    for role, views in MUST_BE_LINKED.items():
-        linked = set().union(*(c.linked_views for (r, _l), c in crawlers.items() if r == role))
-        for view in views:
-            if (role, "pl") in sessions and view not in linked:
-                shared.fail(Failure(role, "-", view, None, None, "no page links to it"))
-    result.failures = shared.failures
-    if server_log is not None:
-        result.tracebacks = tracebacks(server_log)
-    result.seconds = time.monotonic() - started
-    return result
+    return sessions, seeds
 
 
 def _extra_seeds(person: Person) -> list[str]:
