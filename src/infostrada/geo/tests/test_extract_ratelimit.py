@@ -88,3 +88,34 @@ def test_invalid_requests_spend_no_budget(client, ezd, geo_world, settings):
     assert client.post(API, body(), content_type="application/json", **headers).status_code == 201
     retry = client.post(API, body(), content_type="application/json", **headers)
     assert retry.status_code == 201  # the same source_id: answered, not counted again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_never_exceed_the_budget(lubicz, settings):
+    """Counts live in the database: requests racing in separate connections (as
+    separate workers would) get exactly the budget, no more."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import OperationalError, connections
+    from django.test import RequestFactory
+
+    from infostrada.geo import ratelimit
+
+    settings.GEO_EXTRACT_LIMIT_PER_CLIENT = 5
+    settings.GEO_EXTRACT_LIMIT_PER_UNIT = 100
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.77")
+
+    def one(_n: int) -> str:
+        try:
+            for _attempt in range(50):
+                try:
+                    return "ok" if ratelimit.take(request, lubicz) is None else "refused"
+                except OperationalError:  # SQLite: database is locked; a worker retries
+                    continue
+            return "locked"
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(one, range(12)))
+    assert outcomes.count("ok") == 5 and outcomes.count("refused") == 7, outcomes
