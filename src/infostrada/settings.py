@@ -393,17 +393,19 @@ if _GEO_BASE_MAPS:
         raise ValueError("INFOSTRADA_GEO_BASE_MAPS must be a JSON list of base maps")
 
 # Anonymous zoning-extract requests (form and API), counted in the database (geo.ratelimit).
+# Surveyors ask for many extracts, and an office behind one address is many people:
+# the defaults stop a script, not a busy day.
 GEO_EXTRACT_LIMIT_PER_CLIENT = declare(
     "GEO_EXTRACT_LIMIT_PER_CLIENT",
     int,
-    10,
+    30,
     "Zoning-extract requests (web form and API) accepted from one client address per hour, "
     "over all units; more get HTTP 429. 0: no limit.",
 )
 GEO_EXTRACT_LIMIT_PER_UNIT = declare(
     "GEO_EXTRACT_LIMIT_PER_UNIT",
     int,
-    100,
+    300,
     "Zoning-extract requests (web form and API) one unit accepts per hour from all clients "
     "together; more get HTTP 429. 0: no limit.",
 )

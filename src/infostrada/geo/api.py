@@ -113,27 +113,28 @@ def request_zoning_extract(
     actor = actor_for_request(request)
     ensure_can(actor, DOC_REGISTER, unit)
     applicant = se.Applicant(**data.applicant.model_dump())
-    refusal = ratelimit.take(request, unit)
-    if refusal is not None:
+    try:
+        result = se.request_extract(
+            unit=unit,
+            applicant=applicant,
+            parcels=data.parcels,
+            kind=data.kind,
+            purpose=data.purpose,
+            channel=data.channel,
+            source_id=data.source_id or se.new_source_id(),
+            actor=actor,
+            admit=ratelimit.admitter(request, unit),
+        )
+    except ratelimit.RateLimited as limited:
         return _problem(
             429,
             _("Too many requests"),
             _("Too many zoning-extract requests from this client or to this unit in the last hour.")
-            if refusal.scope == "client"
+            if limited.refusal.scope == "client"
             else _("This unit has received too many zoning-extract requests in the last hour."),
             kind="too-many-requests",
-            headers={"Retry-After": str(refusal.retry_after)},
+            headers={"Retry-After": str(limited.refusal.retry_after)},
         )
-    result = se.request_extract(
-        unit=unit,
-        applicant=applicant,
-        parcels=data.parcels,
-        kind=data.kind,
-        purpose=data.purpose,
-        channel=data.channel,
-        source_id=data.source_id or se.new_source_id(),
-        actor=actor,
-    )
     return Status(201, present(result))
 
 

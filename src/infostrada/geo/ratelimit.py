@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -41,6 +42,25 @@ class Refusal:
 
     scope: str  # "client" or "unit"
     retry_after: int  # seconds until the window ends
+
+
+class RateLimited(Exception):
+    """Raised by :func:`admit` when a budget is spent; carries the :class:`Refusal`."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.scope)
+        self.refusal = refusal
+
+
+def admitter(request: HttpRequest, unit: Unit) -> Callable[[], None]:
+    """A callback for ``services_extract.request_extract(admit=...)``: take, or raise."""
+
+    def admit() -> None:
+        refusal = take(request, unit)
+        if refusal is not None:
+            raise RateLimited(refusal)
+
+    return admit
 
 
 def client_address(request: HttpRequest) -> str:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -313,8 +314,13 @@ def request_extract(
     channel: str = Channel.PORTAL,
     source_id: str,
     actor: Actor | None = None,
+    admit: Callable[[], None] | None = None,
 ) -> ExtractRequest:
     """Register a request for a wypis and/or wyrys and prepare the extract in a new case.
+
+    ``admit`` is called once the request is known to be valid and new, before
+    anything is written: the rate limit of anonymous submissions
+    (``geo.ratelimit``) counts there and refuses by raising.
 
     ``source_id`` identifies the submission in its channel (the form's token,
     an ePUAP message id): sending the same request again returns the first
@@ -342,6 +348,8 @@ def request_extract(
         return request_state(unit, earlier)
     setup = _ezd_setup(unit)
     preview = preview_extract(unit=unit, parcels=parcels, kind=kind)
+    if admit is not None:
+        admit()
     identifiers = [p.identifier for p in preview.extract.parcels]
     today = timezone.localdate()
     with office_language():

@@ -246,19 +246,20 @@ def request_extract(request: HttpRequest, unit_slug: str | None = None) -> HttpR
                 preview = se.preview_extract(unit=unit, parcels=data["parcels"], kind=data["kind"])
                 total = str(preview.fee.total)
                 if request.POST.get("action") == "submit" and data["fee_total"] == total:
-                    refusal = ratelimit.take(request, unit)
-                    if refusal is not None:
-                        return _too_many(request, unit, refusal)
-                    result = se.request_extract(
-                        unit=unit,
-                        applicant=applicant,
-                        parcels=data["parcels"],
-                        kind=data["kind"],
-                        purpose=data["purpose"],
-                        channel="portal",
-                        source_id=f"portal-form:{data['token']}",
-                        actor=actor_for_user(user),
-                    )
+                    try:
+                        result = se.request_extract(
+                            unit=unit,
+                            applicant=applicant,
+                            parcels=data["parcels"],
+                            kind=data["kind"],
+                            purpose=data["purpose"],
+                            channel="portal",
+                            source_id=f"portal-form:{data['token']}",
+                            actor=actor_for_user(user),
+                            admit=ratelimit.admitter(request, unit),
+                        )
+                    except ratelimit.RateLimited as limited:
+                        return _too_many(request, unit, limited.refusal)
                     token = signing.dumps(
                         {"u": unit.pk, "i": result.item.pk}, salt=CONFIRMATION_SALT
                     )

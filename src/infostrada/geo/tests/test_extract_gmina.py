@@ -58,7 +58,10 @@ def test_only_a_gmina_offers_the_extract(region, partner, slug, offered):
 
 
 @pytest.mark.parametrize("slug", ["powiat-torunski", "kujawsko-pomorskie", "kpodr"])
-def test_the_form_of_a_unit_that_is_not_a_gmina_is_a_clear_404(client, region, partner, slug):
+def test_the_form_of_a_unit_that_is_not_a_gmina_is_a_clear_404(
+    client, region, partner, slug, settings
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # pages are Polish otherwise
     response = client.get(f"/{slug}/geoportal/wypis/")
     assert response.status_code == 404
     text = response.content.decode()
@@ -68,7 +71,8 @@ def test_the_form_of_a_unit_that_is_not_a_gmina_is_a_clear_404(client, region, p
     assert post.status_code == 404
 
 
-def test_the_api_refuses_a_request_to_a_powiat(client, ezd, geo_world):
+def test_the_api_refuses_a_request_to_a_powiat(client, ezd, geo_world, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     powiat = Unit.objects.get(slug="powiat-torunski")
     _client, token = issue_api_client(
         actor=SYSTEM, unit=powiat, name="e-usługi", scopes=["documents:write"]

@@ -38,6 +38,7 @@ def test_the_form_refuses_a_client_over_its_budget_and_writes_nothing(
 ):
     settings.GEO_EXTRACT_LIMIT_PER_CLIENT = 2
     settings.GEO_EXTRACT_LIMIT_PER_UNIT = 50
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # pages are Polish otherwise
     assert [submit(client, n).status_code for n in (1, 2)] == [302, 302]
     before = snapshot()
     refused = submit(client, 3)
@@ -73,3 +74,48 @@ def test_the_api_answers_429_problem_before_registering(client, ezd, geo_world, 
     assert second["Content-Type"] == "application/problem+json"
     assert second.json()["status"] == 429 and int(second["Retry-After"]) > 0
     assert snapshot() == before
+
+
+def test_invalid_requests_spend_no_budget(client, ezd, geo_world, settings):
+    """Only a valid new request is counted; a bad one or a retry of a registered one is not."""
+    settings.GEO_EXTRACT_LIMIT_PER_CLIENT = 1
+    headers = bearer(ezd.unit, ["documents:read", "documents:write"])
+    bad = client.post(
+        API, body(parcels=["041504_2.0009.999"]), content_type="application/json", **headers
+    )
+    assert bad.status_code == 422
+    assert not SubmissionQuota.objects.exists()
+    assert client.post(API, body(), content_type="application/json", **headers).status_code == 201
+    retry = client.post(API, body(), content_type="application/json", **headers)
+    assert retry.status_code == 201  # the same source_id: answered, not counted again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_never_exceed_the_budget(lubicz, settings):
+    """Counts live in the database: requests racing in separate connections (as
+    separate workers would) get exactly the budget, no more."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import OperationalError, connections
+    from django.test import RequestFactory
+
+    from infostrada.geo import ratelimit
+
+    settings.GEO_EXTRACT_LIMIT_PER_CLIENT = 5
+    settings.GEO_EXTRACT_LIMIT_PER_UNIT = 100
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.77")
+
+    def one(_n: int) -> str:
+        try:
+            for _attempt in range(50):
+                try:
+                    return "ok" if ratelimit.take(request, lubicz) is None else "refused"
+                except OperationalError:  # SQLite: database is locked; a worker retries
+                    continue
+            return "locked"
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(one, range(12)))
+    assert outcomes.count("ok") == 5 and outcomes.count("refused") == 7, outcomes

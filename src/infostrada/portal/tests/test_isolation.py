@@ -188,7 +188,12 @@ def geo_objects(unit, marker: str) -> dict[str, Any]:  # type: ignore[no-untyped
         purpose="Sprzedaż",
         source_id=f"iso-{unit.slug}",
     )
-    return {"feature_id": ident, "identifier": ident, "request_id": request.item.pk}
+    return {
+        "feature_id": ident,
+        "identifier": ident,
+        "request_id": request.item.pk,
+        "layer_slug": "wewnetrzna",  # the GIS operator's delete-layer page
+    }
 
 
 def _state_transfer(ezd, unit) -> int:  # type: ignore[no-untyped-def]
