@@ -17,7 +17,7 @@ no geometry), so a unit's area is taken from what it does have, in order:
 
 The map of a unit without any data of its own opens on this area (not on
 the whole of Poland), and an import refuses features far outside it (see
-``geo.importers.checks``). docs/decisions/0019-geo-unit-area.md explains why.
+``geo.importers.checks``). docs/decisions/0013-geo-unit-area.md explains why.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ def _inside(bounds: tuple[float, float, float, float], crs: str) -> bool:
 
 
 #: How far (metres) a feature may lie outside the unit's known area: the cadastre's
-#: extent, or the voivodeship's box where the unit has no cadastre (ADR 0019).
+#: extent, or the voivodeship's box where the unit has no cadastre (ADR 0013).
 MARGIN_CADASTRE: Final = 5_000.0
 MARGIN_VOIVODESHIP: Final = 10_000.0
 

@@ -2,7 +2,7 @@
 
 A point in Kraków was imported into Gmina Lubicz (it lies in Poland, the only
 check there was) and the viewer then opened between the two. geo.extents
-gives the unit's area (its cadastre, else its voivodeship: ADR 0019).
+gives the unit's area (its cadastre, else its voivodeship: ADR 0013).
 """
 
 from __future__ import annotations
