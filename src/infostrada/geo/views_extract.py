@@ -325,6 +325,18 @@ def desk(request: HttpRequest) -> HttpResponse:
         return redirect("zoning_extract:desk", unit_slug=unit.slug)
     items = list(se.visible_requests(actor, unit)[:DESK_LIMIT])
     rows = se.request_states(unit, items)
+    # The chancellery sees every request but not every case file: link only
+    # what this official may open (a link that answers 404 is a dead end).
+    case_ids = {r.case.pk for r in rows if r.case}
+    document_ids = {r.document.pk for r in rows if r.document}
+    openable_cases = set(
+        access.visible_cases(actor, unit).filter(pk__in=case_ids).values_list("pk", flat=True)
+    )
+    openable_documents = set(
+        access.visible_documents(actor, unit)
+        .filter(pk__in=document_ids)
+        .values_list("pk", flat=True)
+    )
     user = request.user
     return render(
         request,
@@ -332,6 +344,8 @@ def desk(request: HttpRequest) -> HttpResponse:
         {
             **workbench_context(request, "zoning_extracts"),
             "rows": rows,
+            "openable_cases": openable_cases,
+            "openable_documents": openable_documents,
             "may_seal": has_perm(user, DOC_SIGN, unit),
             "may_dispatch": has_perm(user, DOC_DISPATCH, unit),
             "approved": Document.Status.APPROVED,

@@ -144,11 +144,15 @@ class Crawler:
         return self.visits
 
     def _admit(self, url: str, referrer: str | None) -> bool:
-        if url in self._seen or urlsplit(url).netloc != self.origin:
+        if urlsplit(url).netloc != self.origin:
             return False
         pattern = pattern_of(url, self.priority_units)
+        # A link counts even to a page already visited (e.g. a seed such as
+        # the resident's letters): "linked from nowhere" means no link at all.
         if referrer is not None and pattern[0] not in ("static", "unresolved"):
             self.linked_views.add(pattern[0])
+        if url in self._seen:
+            return False
         if pattern[0] in NEVER_FOLLOW:
             return False
         if self._per_pattern.get(pattern, 0) >= self.per_pattern:

@@ -204,7 +204,8 @@ def _writes(
     )
     approvers = [actor(r) for r in ("approver", "secretary") if (r, "pl") in sessions]
     # the dispatch form lists residents by name; the demo's first citizen is Jan Kowalski
-    citizen = credentials["citizens"][0]["username"].partition(".")[2].capitalize()
+    # The dispatch form finds a resident by PESEL or e-mail; it lists nobody.
+    citizen = credentials["citizens"][0]["pesel"]
     scripted.run_step(
         shared,
         "case_officer",

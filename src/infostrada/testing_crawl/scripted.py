@@ -205,7 +205,7 @@ def draft_and_dispatch(
     officer: Actor,
     approvers: list[Actor],
     dispatchers: list[Actor],
-    citizen_name: str,
+    citizen_pesel: str,
 ) -> str:
     """Draft in the demo case, approve, seal and send; returns the document's URL.
 
@@ -235,7 +235,7 @@ def draft_and_dispatch(
         officer,
         document_url,
         has_field("action", "submit"),
-        lambda form: {"approvers": [_first_option(form, "approvers")]},
+        lambda form: {"approver_1": _first_option(form, "approver_1")},
     )
     decide = has_field("action", "decide")
     decider = _offered(approvers, document_url, decide, "nobody is asked to approve the draft")
@@ -246,8 +246,9 @@ def draft_and_dispatch(
 
     def recipient(form: pages.Form) -> dict[str, Any]:
         return {
+            "list_kind": "recipient",
             "channel": "portal",
-            "citizen": choose(form, "citizen", citizen_name),
+            "account": citizen_pesel,
             "party_kind": "person",
             "first_name": "Jan",
             "last_name": "Kowalski",
@@ -256,9 +257,12 @@ def draft_and_dispatch(
             "city": "Lubicz",
         }
 
-    send = has_field("action", "dispatch")
-    sender = _offered(dispatchers, document_url, send, "nobody may dispatch the sealed letter")
-    submit(sender, document_url, send, recipient)
+    # The distribution list first (one addressee: the resident's portal
+    # account), then one dispatch of everyone on it.
+    add = has_field("action", "addressee")
+    sender = _offered(dispatchers, document_url, add, "nobody may address the sealed letter")
+    submit(sender, document_url, add, recipient)
+    submit(sender, document_url, has_field("action", "dispatch"))
     return document_url
 
 

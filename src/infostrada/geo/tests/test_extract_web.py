@@ -298,3 +298,31 @@ def test_the_desk_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(one.captured_queries)):
         page = client.get(desk)
     assert page.content.decode().count("ZP.6727.") >= 3
+
+
+def test_the_desk_links_only_what_the_official_may_open(client, ezd, geo_world):
+    """The chancellery sees every request, not the case files: no link that answers 404.
+
+    Found by the CI crawl: the desk linked the chancellery to cases and drafts
+    it cannot open.
+    """
+    request = se.request_extract(
+        unit=ezd.unit,
+        applicant=se.Applicant(first_name="Jan", last_name="Kowalski", email="jan@example.invalid"),
+        parcels=["041504_2.0001.12"],
+        kind="wypis",
+        source_id="desk-links",
+    )
+    desk = "/urzad/lubicz/geoportal/wypisy/"
+    case_url = f"/urzad/lubicz/ezd/sprawy/{request.case.pk}/"
+    document_url = f"/urzad/lubicz/ezd/dokumenty/{request.document.pk}/"
+    client.force_login(ezd.kancelaria)
+    page = client.get(desk).content.decode()
+    assert request.case.signature in page
+    for url in (case_url, document_url):
+        if url in page:
+            assert client.get(url).status_code == 200, url
+    assert case_url not in page and client.get(case_url).status_code == 404
+    client.force_login(ezd.kierownik)
+    page = client.get(desk).content.decode()
+    assert case_url in page and document_url in page
