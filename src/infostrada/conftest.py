@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
 from django.utils import translation
 
@@ -44,6 +45,11 @@ def _collected_static_files() -> None:
         if not stamp.exists() or stamp.read_text() != _static_state(root):
             call_command("collectstatic", interactive=False, verbosity=0)
             stamp.write_text(_static_state(root))
+    # This process may have opened the storage (and read an older manifest)
+    # before another xdist worker collected: read the manifest now on disk.
+    if hasattr(staticfiles_storage, "load_manifest"):
+        hashed, manifest_hash = staticfiles_storage.load_manifest()
+        staticfiles_storage.hashed_files, staticfiles_storage.manifest_hash = hashed, manifest_hash
 
 
 def _static_state(root: Path) -> str:

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.test import Client
 from django.urls import path
 
@@ -77,8 +78,9 @@ def test_500_is_in_the_layout_language_and_needs_no_database(region, django_asse
 
 
 def test_favicon_is_linked_and_served(client, region):
+    # The collected, fingerprinted names, as the production storage gives them.
     page = client.get("/").content.decode()
-    assert 'rel="icon" href="/static/portal/favicon.svg"' in page
+    assert f'rel="icon" href="{static("portal/favicon.svg")}"' in page
     response = client.get("/favicon.ico")
-    assert response.status_code == 301 and response["Location"] == "/static/portal/favicon.ico"
+    assert response.status_code == 301 and response["Location"] == static("portal/favicon.ico")
     assert finders.find("portal/favicon.ico") and finders.find("portal/favicon.svg")
