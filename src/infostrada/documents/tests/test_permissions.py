@@ -112,3 +112,21 @@ def test_the_region_administrator_with_a_role_in_the_unit_reads_as_that_role(
     client.force_login(region_admin)
     assert client.get(f"/urzad/lubicz/ezd/sprawy/{case.pk}/").status_code == 200
     assert client.get(f"/api/v1/units/lubicz/cases/{case.pk}").status_code == 200
+
+
+def test_the_chancellery_gets_no_link_to_a_case_file_it_cannot_open(client, ezd):
+    """The letter's page names its case; the link is there only for those who may open it.
+
+    Found by the CI crawl: the chancellery followed links to case files that
+    answer 404 (a dead end) from the letter's page.
+    """
+    item = register(ezd, subject="Pismo do sprawy")
+    case = open_case(ezd, item=item, title="Sprawa z pisma")
+    case_url = f"/urzad/lubicz/ezd/sprawy/{case.pk}/"
+    client.force_login(ezd.kancelaria)
+    assert client.get(case_url).status_code == 404
+    page = client.get(f"/urzad/lubicz/ezd/wplywy/{item.pk}/").content.decode()
+    assert case.signature in page and case_url not in page
+    client.force_login(ezd.referent)
+    page = client.get(f"/urzad/lubicz/ezd/wplywy/{item.pk}/").content.decode()
+    assert case_url in page

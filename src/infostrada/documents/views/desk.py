@@ -228,6 +228,11 @@ def incoming_detail(request: HttpRequest, item_id: int) -> HttpResponse:
             request,
             "incoming",
             item=item,
+            # the chancellery sees the letter, not always its case file
+            case_openable=bool(
+                item.case_id
+                and access.visible_cases(actor(request), unit).filter(pk=item.case_id).exists()
+            ),
             documents=list(documents),
             assignments=list(assignments),
             open_assignment=open_assignment,

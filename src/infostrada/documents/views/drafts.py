@@ -325,8 +325,17 @@ def outgoing_register(request: HttpRequest) -> HttpResponse:
         .select_related("document", "case")
         .order_by("-year", "-number")[:100]
     )
+    items = list(items)
+    # The register lists every letter sent; link a case only for those who may open it.
+    openable = set(
+        access.visible_cases(actor(request), unit)
+        .filter(pk__in={o.case_id for o in items if o.case_id})
+        .values_list("pk", flat=True)
+    )
     return render(
-        request, "documents/outgoing.html", frame(request, "outgoing", items=list(items), form=form)
+        request,
+        "documents/outgoing.html",
+        frame(request, "outgoing", items=items, form=form, openable_cases=openable),
     )
 
 
