@@ -453,15 +453,23 @@ def resume_case(*, actor: Actor, unit: Unit, case: Case, on: datetime.date) -> C
     if on < case.suspended_since or on > timezone.localdate():
         raise ValidationError({"on": _("Give a date between the suspension and today.")})
     with transaction.atomic():
-        case.suspended_days += (on - case.suspended_since).days
+        this_period = (on - case.suspended_since).days
+        case.suspended_days += this_period
         case.suspended_since = None
         case.status = Case.Status.OPEN
-        case.deadline = statutory_deadline(
-            case.deadline_kind,
-            case.started_on,
-            suspended_days=case.suspended_days,
-            custom=case.deadline if case.deadline_kind == DeadlineKind.CUSTOM else None,
-        )
+        if case.deadline_kind == DeadlineKind.CUSTOM:
+            # A custom deadline is stored already moved by earlier suspensions:
+            # move it by this period only (the total counted them twice).
+            case.deadline = statutory_deadline(
+                case.deadline_kind,
+                case.started_on,
+                suspended_days=this_period,
+                custom=case.deadline,
+            )
+        else:
+            case.deadline = statutory_deadline(
+                case.deadline_kind, case.started_on, suspended_days=case.suspended_days
+            )
         case.save(update_fields=["suspended_days", "suspended_since", "status", "deadline"])
         audit.record(
             actor,

@@ -16,6 +16,7 @@ from infostrada.documents.models import (
     Case,
     CaseEvent,
     CaseParty,
+    DeadlineKind,
     Document,
     FileClass,
     IncomingItem,
@@ -482,6 +483,43 @@ def test_suspension_extends_the_deadline(ezd):
     )
     assert resumed.suspended_days == 7
     assert resumed.deadline >= before + datetime.timedelta(days=7)
+
+
+def test_a_second_suspension_moves_a_custom_deadline_by_its_own_days_only(ezd):
+    """Each suspension moves a custom deadline once (the second counted the first again)."""
+    unit = ezd.unit
+    started = timezone.localdate() - datetime.timedelta(days=30)
+    custom = started + datetime.timedelta(days=60)
+    case = cases.open_case(
+        actor=actor(ezd.referent),
+        unit=unit,
+        department=ezd.ZP,
+        file_class=FileClass.objects.for_unit(unit).get(symbol="6730"),
+        title="Termin szczególny",
+        started_on=started,
+        deadline_kind=DeadlineKind.CUSTOM,
+        custom_deadline=custom,
+    )
+    deadlines = [case.deadline]
+    for since, on in ((2, 12), (20, 25)):  # 10 days, then 5 days
+        cases.suspend_case(
+            actor=actor(ezd.referent),
+            unit=unit,
+            case=Case.objects.for_unit(unit).get(pk=case.pk),
+            since=started + datetime.timedelta(days=since),
+            reason="art. 97 § 1 pkt 4 KPA",
+        )
+        resumed = cases.resume_case(
+            actor=actor(ezd.referent),
+            unit=unit,
+            case=Case.objects.for_unit(unit).get(pk=case.pk),
+            on=started + datetime.timedelta(days=on),
+        )
+        deadlines.append(resumed.deadline)
+    assert resumed.suspended_days == 15
+    # the second resumption moves the deadline by 5 days (plus at most a weekend), not by 15
+    assert 5 <= (deadlines[2] - deadlines[1]).days <= 7
+    assert (deadlines[2] - custom).days <= 15 + 4
 
 
 def test_intake_is_idempotent_per_source_message(ezd):
