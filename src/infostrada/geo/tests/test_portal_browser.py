@@ -56,7 +56,7 @@ def test_the_map_loads_its_own_layers_offline_and_has_no_serious_violations(offl
     page.goto(f"{live_server.url}/lubicz/geoportal/")
     page.wait_for_selector("#map.leaflet-container")
     assert page.locator("#layers input[data-layer]").count() == 5
-    page.wait_for_function("document.querySelectorAll('#map .leaflet-tile').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('#map .leaflet-tile').length > 0")
     page.wait_for_timeout(300)
     asked = {q.get("LAYERS", [""])[0] for q in page.wms}  # type: ignore[attr-defined]
     assert "lubicz.dzialki" in asked and "lubicz.mpzp" in asked
@@ -68,7 +68,7 @@ def test_the_map_loads_its_own_layers_offline_and_has_no_serious_violations(offl
     assert not [u for kind, u in page.foreign if kind in ("script", "stylesheet", "font")]  # type: ignore[attr-defined]
     # the layer list acts on the map and on the permalink
     page.uncheck("#layer-lubicz--dzialki")
-    page.wait_for_function("!location.search.includes('lubicz.dzialki')")
+    page.wait_for_function("() => !location.search.includes('lubicz.dzialki')")
     assert "lubicz.mpzp" in _query(page)["layers"][0]
     assert "lubicz.dzialki" not in page.input_value("#print-form input[name=layers]")
     assert serious_violations(page) == []
@@ -84,7 +84,7 @@ def test_a_search_finds_the_parcel_and_its_page_shows_it(offline, live_server):
     link.wait_for()
     assert page.locator("#search-live").get_attribute("aria-live") == "polite"
     # the map went to the parcel
-    page.wait_for_function("Number(new URLSearchParams(location.search).get('zoom')) >= 16")
+    page.wait_for_function("() => Number(new URLSearchParams(location.search).get('zoom')) >= 16")
     link.click()
     page.wait_for_url(f"**{parcel_url('lubicz', P1)}")
     assert P1 in page.locator("main h1").inner_text()
@@ -107,9 +107,9 @@ def test_the_map_and_its_tools_work_from_the_keyboard(offline, live_server):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("!location.search.includes('lon=18.750000')")
+    page.wait_for_function("() => !location.search.includes('lon=18.750000')")
     page.keyboard.press("+")
-    page.wait_for_function("location.search.includes('zoom=16')")
+    page.wait_for_function("() => location.search.includes('zoom=16')")
     # measuring a distance with buttons only; the result is announced
     page.focus("#measure-distance")
     page.keyboard.press("Enter")
@@ -166,12 +166,12 @@ def test_the_permalink_and_the_extract_link_follow_the_selected_parcel(offline, 
     link = page.locator("#extract-link")
     assert P1 in link.inner_text()
     assert _query_of(link.get_attribute("href"))["dzialki"] == [P1]
-    page.wait_for_function("location.search.includes('parcel=')")
+    page.wait_for_function("() => location.search.includes('parcel=')")
     # a search with several results clears the selection: no parcel= any more
     page.fill("#parcel-q", "Grabowiec")
     page.press("#parcel-q", "Enter")
     page.locator("#search-results li").nth(1).wait_for()
-    page.wait_for_function("!new URLSearchParams(location.search).has('parcel')")
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('parcel')")
     assert "parcel=" not in (page.get_attribute("#permalink", "href") or "")
     assert link.get_attribute("href").endswith("/lubicz/geoportal/wypis/")
     # choosing another parcel selects it

@@ -55,7 +55,7 @@ def _violations(page) -> list[str]:  # type: ignore[no-untyped-def]
 def test_the_viewer_runs_under_the_policy(page, live_server):
     page.goto(f"{live_server.url}/lubicz/geoportal/")
     page.wait_for_selector("#map.leaflet-container")
-    page.wait_for_function("document.querySelectorAll('#map .leaflet-tile').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('#map .leaflet-tile').length > 0")
     page.locator("#layers input[data-layer]").first.click()
     page.wait_for_timeout(300)
     assert _violations(page) == []
