@@ -138,6 +138,9 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "cases",
             document=document,
             case=case,
+            # the chancellery may dispatch a document without reading its case file
+            case_openable=case is not None
+            and access.visible_cases(actor(request), unit).filter(pk=case.pk).exists(),
             latest=latest,
             versions=list(
                 DocumentVersion.objects.for_unit(unit).filter(document=document).order_by("-number")
