@@ -17,7 +17,6 @@ docs/decisions/0010-full-text-search.md.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -36,6 +35,7 @@ from infostrada.documents.models import (
     SearchEntry,
 )
 from infostrada.tenancy.models import Unit
+from infostrada.tenancy.text import fold
 
 MAX_BODY_CHARS = 400_000  # PostgreSQL's tsvector holds at most 1 MB
 MAX_TERMS = 8
@@ -44,14 +44,11 @@ _WORD = re.compile(r"\w+")
 # DEPT.JRWA.NUMBER.YEAR (instrukcja kancelaryjna § 53), e.g. ZP.6730.12.2026 or
 # OR-I.0012.3.2026: no spaces, at least four dot-separated parts, the year last.
 _SIGNATURE = re.compile(r"[^\s.]+(?:\.[^\s.]+){2,}\.\d{4}")
-_SPECIAL = str.maketrans({"ł": "l", "Ł": "l", "ß": "ss", "đ": "d"})
 
 
 def normalise(text: str) -> str:
-    """Lower case without diacritics (ł → l too, which Unicode does not decompose)."""
-    text = text.translate(_SPECIAL).lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Lower case without diacritics: the platform's one folding (tenancy.text.fold)."""
+    return fold(text)
 
 
 def terms(query: str) -> list[str]:
